@@ -1,0 +1,1 @@
+"""Sessions, rounds and ballots arrive with the voting work (issue 4)."""

@@ -1,0 +1,144 @@
+"""Forms: input shape and wording of errors. Business rules stay in services."""
+
+from pathlib import PurePath
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Candidate, CandidateSource, Category, Criterion, Station, Status
+
+# What may be attached, told apart by the first bytes and not by the name alone.
+ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "pdf": ("application/pdf", (b"%PDF-",)),
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class CandidateForm(forms.ModelForm):
+    class Meta:
+        model = Candidate
+        fields = [
+            "name",
+            "category",
+            "year",
+            "station",
+            "background",
+            "content",
+            "implementing_unit",
+            "investment_wan",
+            "funding_source",
+            "feasibility",
+            "planned_completion",
+            "address",
+            "latitude",
+            "longitude",
+        ]
+        widgets = {
+            "background": forms.Textarea(attrs={"rows": 3}),
+            "content": forms.Textarea(attrs={"rows": 4}),
+            "feasibility": forms.Textarea(attrs={"rows": 3}),
+            "planned_completion": DateInput(format="%Y-%m-%d"),
+            "latitude": forms.NumberInput(attrs={"step": "0.000001", "data-map-lat": ""}),
+            "longitude": forms.NumberInput(attrs={"step": "0.000001", "data-map-lng": ""}),
+        }
+
+    def __init__(self, *args: Any, stations: QuerySet[Station], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = stations  # type: ignore[attr-defined]
+        self.fields["station"].empty_label = None  # type: ignore[attr-defined]
+        if self.instance.pk:
+            del self.fields["station"]  # a filed candidate stays with its station
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise forms.ValidationError(
+                _("Give both latitude and longitude, or neither (click the map to set both).")
+            )
+        return data
+
+
+class SourceForm(forms.ModelForm):
+    class Meta:
+        model = CandidateSource
+        fields = ["kind", "name", "raised_on", "note"]
+        widgets = {"raised_on": DateInput(format="%Y-%m-%d")}
+
+
+class MoveForm(forms.Form):
+    target = forms.ChoiceField(label=_("decision"), choices=Status.choices)
+    criterion = forms.ChoiceField(
+        label=_("screening criterion"),
+        choices=[("", "—"), *Criterion.choices],
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(label=_("merge into"), queryset=Candidate.objects.none())
+    reason = forms.CharField(label=_("reason"), max_length=2000)
+
+    def __init__(self, *args: Any, choices: QuerySet[Candidate], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = choices  # type: ignore[attr-defined]
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("file"))
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        limit = settings.ATTACHMENT_MAX_BYTES
+        if (upload.size or 0) > limit:
+            raise forms.ValidationError(
+                _("The file is too large (%(size)s); the limit is %(limit)s."),
+                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            )
+        suffix = PurePath(upload.name or "").suffix.lower().lstrip(".")
+        kind = ATTACHMENT_TYPES.get(suffix)
+        if kind is None:
+            raise forms.ValidationError(_("Only JPEG, PNG and PDF files can be attached."))
+        head = upload.read(16)
+        upload.seek(0)
+        content_type, magics = kind
+        if not any(head.startswith(magic) for magic in magics):
+            raise forms.ValidationError(
+                _("The file's content is not a %(kind)s file, whatever its name says."),
+                params={"kind": suffix.upper()},
+            )
+        upload.content_type = content_type
+        return upload
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class PublicFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("year"), coerce=int, required=False)
+    category = forms.ChoiceField(
+        label=_("category"), choices=[("", _("All")), *Category.choices], required=False
+    )
+    station = forms.TypedChoiceField(label=_("station"), coerce=int, required=False)
+
+    def __init__(self, *args: Any, years: list[int], stations: QuerySet[Station], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
+        self.fields["station"].choices = [  # type: ignore[attr-defined]
+            ("", _("All")),
+            *((s.pk, s.name) for s in stations),
+        ]

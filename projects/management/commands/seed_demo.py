@@ -1,0 +1,137 @@
+"""Build (or top up) the demo township congress; safe to run again."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from projects import demo
+from projects.models import (
+    Body,
+    Candidate,
+    CandidateList,
+    CandidateSource,
+    Level,
+    Representative,
+    Role,
+    SourceKind,
+    Station,
+    Status,
+    Transition,
+)
+from projects.roles import membership_grant
+
+
+class Command(BaseCommand):
+    help = "Creates the demo township congress with stations, staff, representatives and candidates."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            logins = self._seed()
+        self.stdout.write(self.style.SUCCESS("Demo congress ready: 青山镇人民代表大会"))
+        self.stdout.write(f"Password for every demo login: {demo.DEMO_PASSWORD}")
+        for username, role in logins:
+            self.stdout.write(f"  {username:<12} {role}")
+
+    def _user(self, username: str, full_name: str) -> AbstractUser:
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"first_name": full_name}
+        )
+        if created:
+            user.set_password(demo.DEMO_PASSWORD)
+            user.save()
+        return user  # type: ignore[return-value]
+
+    def _seed(self) -> list[tuple[str, str]]:
+        body, _ = Body.objects.get_or_create(
+            slug="qingshan",
+            defaults={"name": "青山镇人民代表大会", "level": Level.TOWNSHIP, "region": "浙江省宁海县"},
+        )
+        stations = [
+            Station.objects.get_or_create(body=body, name=name, defaults={"address": address})[0]
+            for name, address in demo.STATIONS
+        ]
+        logins: list[tuple[str, str]] = []
+        congress = self._user("renda", "人大办 周主任")
+        membership_grant(user=congress, body=body, role=Role.CONGRESS_STAFF)
+        logins.append(("renda", "congress staff / 人大工作人员"))
+        for index, station in enumerate(stations, start=1):
+            staff = self._user(f"station{index}", f"{station.name[:4]} 联络员")
+            membership_grant(user=staff, body=body, role=Role.STATION_STAFF, station=station)
+            logins.append((f"station{index}", f"station staff / 联络站: {station.name}"))
+        auditor = self._user("jianpiao", "监票人 林老师")
+        membership_grant(user=auditor, body=body, role=Role.AUDITOR)
+        logins.append(("jianpiao", "auditor / 监票人"))
+        unit = self._user("shuiwu", "镇水务站")
+        membership_grant(user=unit, body=body, role=Role.IMPLEMENTING_UNIT, unit="镇水务站")
+        logins.append(("shuiwu", "implementing unit / 责任单位"))
+
+        for i, name in enumerate(demo.representative_names(60), start=1):
+            Representative.objects.get_or_create(
+                body=body, code=f"R{i:03d}", defaults={"name": name, "station": stations[i % 3]}
+            )
+        rep = Representative.objects.get(body=body, code="R001")
+        if rep.user is None:
+            rep.user = self._user("daibiao1", rep.name)
+            rep.save(update_fields=["user"])
+        membership_grant(user=rep.user, body=body, role=Role.REPRESENTATIVE)
+        logins.append(("daibiao1", f"representative / 人大代表: {rep.name}"))
+
+        self._candidates(body, stations, congress)
+        return logins
+
+    def _candidates(self, body: Body, stations: list[Station], congress: AbstractUser) -> None:
+        if Candidate.objects.filter(body=body, year=demo.DEMO_YEAR).exists():
+            return
+        for position, row in enumerate(demo.CANDIDATES, start=1):
+            name, category, unit, amount, station_index, lat, lng, content = row
+            station = stations[station_index]
+            candidate = Candidate.objects.create(
+                body=body,
+                station=station,
+                year=demo.DEMO_YEAR,
+                name=name,
+                category=category,
+                background=f"{station.name}收集的群众建议，经代表走访核实。",
+                content=content,
+                implementing_unit=unit,
+                investment_wan=Decimal(amount),
+                funding_source="镇级财政",
+                feasibility="已完成现场踏勘，用地和资金有保障。",
+                address=f"青山镇{name[:3]}",
+                latitude=Decimal(str(lat)) if lat else None,
+                longitude=Decimal(str(lng)) if lng else None,
+                planned_completion=demo.RAISED_ON.replace(year=demo.DEMO_YEAR, month=12, day=31),
+                status=Status.CANDIDATE,
+                list_position=position,
+                created_by=congress,
+            )
+            CandidateSource.objects.create(
+                candidate=candidate,
+                kind=SourceKind.RESIDENT if position % 3 else SourceKind.REPRESENTATIVE,
+                name="溪口村村民联名" if position % 3 else "王建国代表",
+                raised_on=demo.RAISED_ON,
+                station=station,
+            )
+            for source, target in [
+                ("", Status.DRAFT),
+                (Status.DRAFT, Status.SUBMITTED),
+                (Status.SUBMITTED, Status.SCREENED),
+                (Status.SCREENED, Status.CANDIDATE),
+            ]:
+                Transition.objects.create(
+                    candidate=candidate,
+                    from_status=source,
+                    to_status=target,
+                    actor=congress,
+                    criterion="necessity" if target == Status.SCREENED else "",
+                )
+        CandidateList.objects.update_or_create(
+            body=body,
+            year=demo.DEMO_YEAR,
+            defaults={"published_at": timezone.now(), "published_by": congress},
+        )

@@ -1,0 +1,30 @@
+from projects.models.bodies import Body, Level, Membership, Representative, Role, Station
+from projects.models.candidates import (
+    Attachment,
+    Candidate,
+    CandidateList,
+    CandidateSource,
+    Category,
+    Criterion,
+    SourceKind,
+    Status,
+    Transition,
+)
+
+__all__ = [
+    "Attachment",
+    "Body",
+    "Candidate",
+    "CandidateList",
+    "CandidateSource",
+    "Category",
+    "Criterion",
+    "Level",
+    "Membership",
+    "Representative",
+    "Role",
+    "SourceKind",
+    "Station",
+    "Status",
+    "Transition",
+]

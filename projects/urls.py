@@ -1,0 +1,41 @@
+from django.urls import path
+
+from projects.views import exchange, lists, public, work
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("b/<slug:body>/candidates/", public.candidate_list, name="public_list"),
+    path("b/<slug:body>/candidates/<int:pk>/", public.candidate_page, name="public_candidate"),
+    path("b/<slug:body>/files/<str:token>/", public.attachment_file, name="attachment_file"),
+    path("work/<slug:body>/candidates/", work.candidate_index, name="candidate_index"),
+    path("work/<slug:body>/candidates/new/", work.candidate_new, name="candidate_new"),
+    path("work/<slug:body>/candidates/<int:pk>/", work.candidate_detail, name="candidate_detail"),
+    path("work/<slug:body>/candidates/<int:pk>/edit/", work.candidate_edit, name="candidate_edit"),
+    path(
+        "work/<slug:body>/candidates/<int:pk>/move/",
+        work.candidate_transition,
+        name="candidate_move",
+    ),
+    path(
+        "work/<slug:body>/candidates/<int:pk>/merge/",
+        work.candidate_merge_view,
+        name="candidate_merge",
+    ),
+    path(
+        "work/<slug:body>/candidates/<int:pk>/sources/",
+        work.candidate_source_new,
+        name="candidate_source_new",
+    ),
+    path(
+        "work/<slug:body>/candidates/<int:pk>/attachments/",
+        work.attachment_new,
+        name="attachment_new",
+    ),
+    path("work/<slug:body>/lists/<int:year>/", lists.list_manage, name="list_manage"),
+    path("work/<slug:body>/lists/<int:year>/publish/", lists.list_publish, name="list_publish"),
+    path(
+        "work/<slug:body>/lists/<int:year>/move/<int:pk>/", lists.list_move, name="list_move"
+    ),
+    path("work/<slug:body>/export.xlsx", exchange.candidates_export, name="candidates_export"),
+    path("work/<slug:body>/import/", exchange.candidates_import, name="candidates_import"),
+]

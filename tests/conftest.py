@@ -1,0 +1,154 @@
+"""A small fixed cast: one congress with two stations, and one user per role, plus a stranger body."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from projects.access import Access, access_for
+from projects.models import Body, Candidate, Level, Role, Station, Status
+from projects.roles import membership_grant
+from projects.services import candidate_create, candidate_list_publish, candidate_move
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_chinese(settings: object, tmp_path: object) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    settings.LANGUAGE_CODE = "zh-hans"  # type: ignore[attr-defined]
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@dataclass
+class Cast:
+    body: Body
+    east: Station
+    west: Station
+    congress: User
+    east_staff: User
+    west_staff: User
+    auditor: User
+    representative: User
+    unit: User
+    stranger_staff: User  # congress staff of another body
+    outsider: User  # signed in, no role anywhere
+
+    def access(self, user: User) -> Access:
+        return access_for(user, self.body)
+
+    def by_role(self) -> dict[str, User | None]:
+        return {
+            "anonymous": None,
+            "outsider": self.outsider,
+            "congress": self.congress,
+            "east_staff": self.east_staff,
+            "west_staff": self.west_staff,
+            "auditor": self.auditor,
+            "representative": self.representative,
+            "unit": self.unit,
+            "stranger_staff": self.stranger_staff,
+        }
+
+
+def _user(username: str) -> User:
+    return User.objects.create_user(username, password="pw-for-tests-only", first_name=username)
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    body = Body.objects.create(slug="hill", name="青山镇人民代表大会", level=Level.TOWNSHIP)
+    other = Body.objects.create(slug="river", name="河口镇人民代表大会", level=Level.TOWNSHIP)
+    east = Station.objects.create(body=body, name="东区联络站")
+    west = Station.objects.create(body=body, name="西区联络站")
+    Station.objects.create(body=other, name="河口联络站")
+    c = Cast(
+        body=body,
+        east=east,
+        west=west,
+        congress=_user("congress"),
+        east_staff=_user("east"),
+        west_staff=_user("west"),
+        auditor=_user("auditor"),
+        representative=_user("rep"),
+        unit=_user("unit"),
+        stranger_staff=_user("stranger"),
+        outsider=_user("outsider"),
+    )
+    membership_grant(user=c.congress, body=body, role=Role.CONGRESS_STAFF)
+    membership_grant(user=c.east_staff, body=body, role=Role.STATION_STAFF, station=east)
+    membership_grant(user=c.west_staff, body=body, role=Role.STATION_STAFF, station=west)
+    membership_grant(user=c.auditor, body=body, role=Role.AUDITOR)
+    membership_grant(user=c.representative, body=body, role=Role.REPRESENTATIVE)
+    membership_grant(user=c.unit, body=body, role=Role.IMPLEMENTING_UNIT, unit="镇水务站")
+    membership_grant(user=c.stranger_staff, body=other, role=Role.CONGRESS_STAFF)
+    return c
+
+
+def candidate_data(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "year": 2027,
+        "name": "溪口村饮用水管网改造",
+        "category": "environment",
+        "content": "更换老旧供水主管3.2公里。",
+        "implementing_unit": "镇水务站",
+        "investment_wan": Decimal("320.00"),
+        "latitude": Decimal("29.296100"),
+        "longitude": Decimal("121.421300"),
+        "planned_completion": datetime.date(2027, 12, 31),
+    }
+    data.update(overrides)
+    return data
+
+
+SOURCE = {"kind": "resident", "name": "溪口村村民", "raised_on": datetime.date(2026, 9, 1)}
+
+
+@pytest.fixture
+def draft(cast: Cast) -> Candidate:
+    """A draft filed by the east station."""
+    return candidate_create(
+        access=cast.access(cast.east_staff),
+        actor=cast.east_staff,
+        station=cast.east,
+        data=candidate_data(),
+        source=SOURCE,
+    )
+
+
+def advance(cast: Cast, candidate: Candidate, *targets: Status) -> Candidate:
+    """Walk a candidate through the life cycle as congress staff (the station submits)."""
+    for target in targets:
+        actor = cast.east_staff if target == Status.SUBMITTED else cast.congress
+        candidate_move(
+            access=cast.access(actor),
+            actor=actor,
+            candidate=candidate,
+            target=target,
+            reason="理由",
+            criterion="necessity",
+        )
+    return candidate
+
+
+@pytest.fixture
+def published(cast: Cast, draft: Candidate) -> Candidate:
+    """The draft, carried onto the 2027 list, which is then published."""
+    advance(cast, draft, Status.SUBMITTED, Status.SCREENED, Status.CANDIDATE)
+    candidate_list_publish(
+        access=cast.access(cast.congress), actor=cast.congress, body=cast.body, year=2027
+    )
+    return draft
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -1,0 +1,224 @@
+"""Every URL of the app, for every role: allowed or refused, and a refused write changes nothing."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from projects.models import Attachment, Candidate, CandidateList, Status, Transition
+from projects.services import attachment_add, candidate_create, candidate_list_publish
+from tests.conftest import SOURCE, Cast, advance, candidate_data, client_for
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+ALL = {
+    "anonymous",
+    "outsider",
+    "congress",
+    "east_staff",
+    "west_staff",
+    "auditor",
+    "representative",
+    "unit",
+    "stranger_staff",
+}
+READERS = {"congress", "auditor"}
+EAST_WRITERS = {"congress", "east_staff"}
+STAFF = {"congress", "east_staff", "west_staff", "auditor"}
+
+
+@dataclass
+class World:
+    cast: Cast
+    published: Candidate  # on the published 2027 list, with a photo
+    draft: Candidate  # east station's 2028 draft, with a photo
+    submitted: Candidate  # east station's 2028 proposal awaiting screening
+    listed: Candidate  # first of two on the unpublished 2028 list
+
+    def photo(self, candidate: Candidate) -> Attachment:
+        return candidate.attachments.get()
+
+
+def _file(cast: Cast, name: str, year: int) -> Candidate:
+    candidate = candidate_create(
+        access=cast.access(cast.east_staff),
+        actor=cast.east_staff,
+        station=cast.east,
+        data=candidate_data(name=name, year=year),
+        source=SOURCE,
+    )
+    attachment_add(
+        access=cast.access(cast.east_staff),
+        actor=cast.east_staff,
+        candidate=candidate,
+        upload=SimpleUploadedFile("site.png", PNG, content_type="image/png"),
+    )
+    return candidate
+
+
+@pytest.fixture
+def world(cast: Cast) -> World:
+    published = advance(
+        cast, _file(cast, "已公示项目", 2027), Status.SUBMITTED, Status.SCREENED, Status.CANDIDATE
+    )
+    candidate_list_publish(
+        access=cast.access(cast.congress), actor=cast.congress, body=cast.body, year=2027
+    )
+    listed = [
+        advance(cast, _file(cast, name, 2028), Status.SUBMITTED, Status.SCREENED, Status.CANDIDATE)
+        for name in ("候选项目", "另一候选项目")
+    ]
+    return World(
+        cast=cast,
+        published=published,
+        draft=_file(cast, "草稿项目", 2028),
+        submitted=advance(cast, _file(cast, "待审项目", 2028), Status.SUBMITTED),
+        listed=listed[0],
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    allowed: set[str]
+    kwargs: Callable[[World], dict[str, Any]]
+    post: Callable[[World], dict[str, Any]] | None = None  # None: a GET
+    label: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.label or self.name
+
+
+def body(w: World) -> dict[str, Any]:
+    return {"body": w.cast.body.slug}
+
+
+def on(candidate: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"body": w.cast.body.slug, "pk": getattr(w, candidate).pk}
+
+
+MATRIX = [
+    Row("home", ALL, lambda w: {}),
+    Row("public_list", ALL, body),
+    Row("public_candidate", ALL, on("published"), label="public_candidate:published"),
+    Row("public_candidate", set(), on("draft"), label="public_candidate:draft"),
+    Row(
+        "attachment_file",
+        ALL,
+        lambda w: {**body(w), "token": w.photo(w.published).token},
+        label="attachment_file:published",
+    ),
+    Row(
+        "attachment_file",
+        READERS | {"east_staff"},
+        lambda w: {**body(w), "token": w.photo(w.draft).token},
+        label="attachment_file:draft",
+    ),
+    Row("candidate_index", STAFF, body),
+    Row("candidate_new", {"congress", "east_staff", "west_staff"}, body),
+    Row("candidate_detail", READERS | {"east_staff"}, on("draft")),
+    Row("candidate_edit", EAST_WRITERS, on("draft")),
+    Row("candidate_move", EAST_WRITERS, on("draft"), post=lambda w: {"target": "submitted"}),
+    Row(
+        "candidate_merge",
+        {"congress"},
+        on("submitted"),
+        post=lambda w: {"into": w.listed.pk, "reason": "重复"},
+    ),
+    Row(
+        "candidate_source_new",
+        EAST_WRITERS,
+        on("draft"),
+        post=lambda w: {"kind": "representative", "name": "李代表", "raised_on": "2026-09-02"},
+    ),
+    Row(
+        "attachment_new",
+        EAST_WRITERS,
+        on("draft"),
+        post=lambda w: {"file": SimpleUploadedFile("b.png", PNG, content_type="image/png")},
+    ),
+    Row("list_manage", READERS, lambda w: {**body(w), "year": 2028}),
+    Row("list_publish", {"congress"}, lambda w: {**body(w), "year": 2028}, post=lambda w: {}),
+    Row(
+        "list_move",
+        {"congress"},
+        lambda w: {**body(w), "year": 2028, "pk": w.listed.pk},
+        post=lambda w: {"direction": "down"},
+    ),
+    Row("candidates_export", STAFF, body),
+    Row("candidates_import", {"congress", "east_staff", "west_staff"}, body),
+]
+
+
+def _snapshot() -> tuple[Any, ...]:
+    return (
+        list(Candidate.objects.order_by("pk").values_list("pk", "status", "list_position")),
+        Transition.objects.count(),
+        Attachment.objects.count(),
+        list(CandidateList.objects.values_list("year", "published_at")),
+        sum(c.sources.count() for c in Candidate.objects.all()),
+    )
+
+
+def _refused(response: Any) -> bool:
+    if response.status_code in (403, 404):
+        return True
+    return response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+@pytest.mark.parametrize("row", MATRIX, ids=[r.id for r in MATRIX])
+def test_it_allows_exactly_the_roles_in_the_matrix(world: World, row: Row, role: str) -> None:
+    client = client_for(world.cast.by_role()[role])
+    url = reverse(row.name, kwargs=row.kwargs(world))
+    before = _snapshot()
+    if row.post is None:
+        response = client.get(url)
+    else:
+        response = client.post(url, row.post(world))
+    if role in row.allowed:
+        assert not _refused(response), f"{role} was refused {row.id}: {response.status_code}"
+        assert response.status_code < 400
+        if row.post is not None:
+            assert _snapshot() != before, f"{role}'s {row.id} changed nothing"
+    else:
+        assert _refused(response), f"{role} reached {row.id}: {response.status_code}"
+        assert _snapshot() == before
+
+
+def _names(patterns: list[URLPattern | URLResolver], namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in ("admin",) or "i18n" in str(pattern.pattern):
+                continue  # Django's own: the admin checks itself; set_language is public
+            names |= _names(pattern.url_patterns)
+        elif pattern.name:
+            names.add(pattern.name)
+    return names
+
+
+def test_it_covers_every_url_of_the_app() -> None:
+    covered = {row.name for row in MATRIX} | {"login", "logout"}
+    assert _names(get_resolver().url_patterns) == covered
+
+
+@pytest.mark.parametrize("role", ["anonymous", "east_staff", "auditor", "representative"])
+def test_it_keeps_the_admin_to_congress_staff(world: World, role: str) -> None:
+    response = client_for(world.cast.by_role()[role]).get(reverse("admin:index"))
+    assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_it_shows_congress_staff_only_their_own_bodys_candidates_in_the_admin(
+    world: World,
+) -> None:
+    mine = client_for(world.cast.congress).get(reverse("admin:projects_candidate_changelist"))
+    theirs = client_for(world.cast.stranger_staff).get(
+        reverse("admin:projects_candidate_changelist")
+    )
+    assert mine.status_code == theirs.status_code == 200
+    assert "草稿项目" in mine.content.decode()
+    assert "草稿项目" not in theirs.content.decode()

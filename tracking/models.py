@@ -1,0 +1,1 @@
+"""Implementation, milestones and warnings arrive with the tracking work."""
