@@ -123,9 +123,11 @@ def draft(cast: Cast) -> Candidate:
 
 
 def advance(cast: Cast, candidate: Candidate, *targets: Status) -> Candidate:
-    """Walk a candidate through the life cycle as congress staff (the station submits)."""
+    """Walk a candidate through the life cycle as congress staff (its own station submits drafts)."""
     for target in targets:
-        actor = cast.east_staff if target == Status.SUBMITTED else cast.congress
+        actor = cast.congress
+        if candidate.status == Status.DRAFT and target == Status.SUBMITTED:
+            actor = cast.east_staff if candidate.station == cast.east else cast.west_staff
         candidate_move(
             access=cast.access(actor),
             actor=actor,

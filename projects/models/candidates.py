@@ -61,8 +61,15 @@ class SourceKind(models.TextChoices):
 
 
 class Candidate(models.Model):
-    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="candidates")
-    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="candidates")
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="candidates", verbose_name=_("congress")
+    )
+    station = models.ForeignKey(
+        Station,
+        on_delete=models.PROTECT,
+        related_name="candidates",
+        verbose_name=_("liaison station"),
+    )
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
@@ -157,7 +164,12 @@ class CandidateSource(models.Model):
     name = models.CharField(_("name"), max_length=120)
     raised_on = models.DateField(_("raised on"))
     station = models.ForeignKey(
-        Station, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Station,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("liaison station"),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
     merged_from = models.ForeignKey(

@@ -1,0 +1,181 @@
+"""Excel import and export: the same columns both ways; a bad sheet stores nothing."""
+
+import io
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from projects.excel import COLUMNS
+from projects.models import Candidate, CandidateSource, Status
+from tests.conftest import Cast, client_for
+
+HEADER_ZH = [
+    "项目名称",
+    "类别",
+    "年度",
+    "联络站",
+    "项目背景",
+    "建设内容",
+    "责任单位",
+    "投资金额（万元）",
+    "资金来源",
+    "可行性说明",
+    "计划完成日期",
+    "地址",
+    "纬度",
+    "经度",
+    "提出人类型",
+    "提出人",
+    "提出日期",
+]
+
+
+def _row(**overrides: Any) -> list[Any]:
+    values = {
+        "项目名称": "梅林小学午休改造",
+        "类别": "教育",
+        "年度": 2027,
+        "联络站": "东区联络站",
+        "建设内容": "配置午休课桌椅。",
+        "投资金额（万元）": 95,
+        "计划完成日期": "2027-08-31",
+        "纬度": 29.285,
+        "经度": 121.4402,
+        "提出人类型": "群众",
+        "提出人": "梅林社区居民",
+        "提出日期": "2026-09-12",
+    }
+    values.update(overrides)
+    return [values.get(h) for h in HEADER_ZH]
+
+
+def _sheet(*rows: list[Any], header: list[str] = HEADER_ZH) -> SimpleUploadedFile:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("candidates.xlsx", out.getvalue())
+
+
+def _import(cast: Cast, user: Any, upload: SimpleUploadedFile, lang: str = "zh-hans") -> Any:
+    client = client_for(user)
+    return client.post(
+        reverse("candidates_import", kwargs={"body": cast.body.slug}),
+        {"file": upload},
+        HTTP_ACCEPT_LANGUAGE=lang,
+    )
+
+
+def test_a_good_sheet_becomes_drafts_with_their_sources(cast: Cast) -> None:
+    response = _import(cast, cast.east_staff, _sheet(_row(), _row(项目名称="青山路路灯")))
+    assert response.status_code == 302
+    drafts = Candidate.objects.order_by("name")
+    assert [c.name for c in drafts] == ["梅林小学午休改造", "青山路路灯"]
+    assert {c.status for c in drafts} == {Status.DRAFT}
+    first = drafts.get(name="梅林小学午休改造")
+    assert first.category == "education" and str(first.investment_wan) == "95.00"
+    assert first.sources.get().name == "梅林社区居民"
+
+
+def test_one_bad_row_stops_the_whole_sheet_and_names_every_bad_line(cast: Cast) -> None:
+    upload = _sheet(
+        _row(),
+        _row(类别="火箭发射"),
+        _row(**{"投资金额（万元）": "三百万"}),
+        _row(联络站="不存在的站"),
+        _row(建设内容=None),
+    )
+    response = _import(cast, cast.congress, upload)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "第 3 行：未知的类别“火箭发射”。" in page
+    assert "第 4 行：“投资金额（万元）”须为数字。" in page
+    assert "第 5 行：本级人大没有名为“不存在的站”的联络站。" in page
+    assert "第 6 行：缺少建设内容。" in page
+    assert "第 2 行" not in page
+    assert Candidate.objects.count() == 0
+    assert CandidateSource.objects.count() == 0
+
+
+def test_errors_come_in_english_when_english_is_chosen(cast: Cast) -> None:
+    response = _import(cast, cast.congress, _sheet(_row(类别="火箭发射")), lang="en")
+    assert "Row 2: unknown category “火箭发射”." in response.content.decode()
+    assert Candidate.objects.count() == 0
+
+
+def test_a_station_cannot_import_rows_for_another_station(cast: Cast) -> None:
+    response = _import(cast, cast.east_staff, _sheet(_row(), _row(联络站="西区联络站")))
+    assert "第 3 行：只能为本联络站提交项目" in response.content.decode()
+    assert Candidate.objects.count() == 0
+
+
+def test_a_row_that_breaks_a_model_rule_is_reported(cast: Cast) -> None:
+    response = _import(cast, cast.congress, _sheet(_row(纬度=95)))
+    assert "第 2 行：纬度" in response.content.decode()
+    assert Candidate.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not a workbook at all", "这不是 Excel 工作簿（.xlsx）"),
+        (None, "表头缺少以下列"),
+    ],
+)
+def test_a_file_that_is_not_our_sheet_is_refused(
+    cast: Cast, content: bytes | None, message: str
+) -> None:
+    upload = (
+        SimpleUploadedFile("x.xlsx", content)
+        if content
+        else _sheet(_row(), header=["名称", "其他"])
+    )
+    response = _import(cast, cast.congress, upload)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Candidate.objects.count() == 0
+
+
+def test_export_then_import_gives_the_same_candidates(cast: Cast, draft: Candidate) -> None:
+    client = client_for(cast.congress)
+    exported = client.get(reverse("candidates_export", kwargs={"body": cast.body.slug}))
+    assert exported.status_code == 200
+    sheet = load_workbook(io.BytesIO(exported.content)).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    assert header == HEADER_ZH == [str(c.label) for c in COLUMNS]
+    draft_fields = {f: getattr(draft, f) for f in ("name", "category", "investment_wan")}
+    proposer = draft.sources.get().name
+    Candidate.objects.all().delete()
+    response = _import(
+        cast, cast.congress, SimpleUploadedFile("again.xlsx", exported.content)
+    )
+    assert response.status_code == 302
+    again = Candidate.objects.get()
+    assert {f: getattr(again, f) for f in draft_fields} == draft_fields
+    assert (again.latitude, again.longitude, again.planned_completion) == (
+        draft.latitude,
+        draft.longitude,
+        draft.planned_completion,
+    )
+    assert again.sources.get().name == proposer
+
+
+def test_an_english_export_imports_as_well(cast: Cast, draft: Candidate) -> None:
+    client = client_for(cast.congress)
+    exported = client.get(
+        reverse("candidates_export", kwargs={"body": cast.body.slug}), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    sheet = load_workbook(io.BytesIO(exported.content)).active
+    assert sheet is not None
+    assert sheet["A1"].value == "Project name" and sheet["B2"].value == "Environment"
+    response = _import(cast, cast.congress, SimpleUploadedFile("en.xlsx", exported.content))
+    assert response.status_code == 302
+    assert Candidate.objects.count() == 2
