@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -149,8 +150,11 @@ def published(cast: Cast, draft: Candidate) -> Candidate:
     return draft
 
 
-def client_for(user: User | None) -> Client:
+def client_for(user: User | None, language: str = "") -> Client:
+    """A browser session for the user (None: the public), with a language picked if given."""
     client = Client()
     if user is not None:
         client.force_login(user)
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client

@@ -65,11 +65,9 @@ def _sheet(*rows: list[Any], header: list[str] = HEADER_ZH) -> SimpleUploadedFil
 
 
 def _import(cast: Cast, user: Any, upload: SimpleUploadedFile, lang: str = "zh-hans") -> Any:
-    client = client_for(user)
+    client = client_for(user, language=lang)
     return client.post(
-        reverse("candidates_import", kwargs={"body": cast.body.slug}),
-        {"file": upload},
-        HTTP_ACCEPT_LANGUAGE=lang,
+        reverse("candidates_import", kwargs={"body": cast.body.slug}), {"file": upload}
     )
 
 
@@ -169,9 +167,8 @@ def test_export_then_import_gives_the_same_candidates(cast: Cast, draft: Candida
 
 
 def test_an_english_export_imports_as_well(cast: Cast, draft: Candidate) -> None:
-    client = client_for(cast.congress)
-    exported = client.get(
-        reverse("candidates_export", kwargs={"body": cast.body.slug}), HTTP_ACCEPT_LANGUAGE="en"
+    exported = client_for(cast.congress, language="en").get(
+        reverse("candidates_export", kwargs={"body": cast.body.slug})
     )
     sheet = load_workbook(io.BytesIO(exported.content)).active
     assert sheet is not None

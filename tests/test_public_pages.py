@@ -1,5 +1,7 @@
 """What the public sees: published lists only, filters, and no residents' names."""
 
+from decimal import Decimal
+
 from django.urls import reverse
 
 from projects.models import Candidate, Category, Status
@@ -17,13 +19,29 @@ def test_the_published_list_shows_its_candidates_in_chinese(
     assert "320.00 万元" in text
 
 
-def test_the_list_is_in_english_when_asked(cast: Cast, published: Candidate) -> None:
-    page = client_for(None).get(
-        reverse("public_list", kwargs={"body": cast.body.slug}), HTTP_ACCEPT_LANGUAGE="en"
-    )
-    text = page.content.decode()
+def test_the_list_is_in_english_once_english_is_picked(cast: Cast, published: Candidate) -> None:
+    client = client_for(None)
+    url = reverse("public_list", kwargs={"body": cast.body.slug})
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    text = client.get(url).content.decode()
     assert "Candidate livelihood projects for 2027" in text
     assert "320.00 × 10,000 yuan" in text
+
+
+def test_an_english_system_locale_alone_keeps_pages_chinese(
+    cast: Cast, published: Candidate
+) -> None:
+    page = client_for(None).get(
+        reverse("public_list", kwargs={"body": cast.body.slug}), HTTP_ACCEPT_LANGUAGE="en-US,en"
+    )
+    assert "2027 年度民生实事候选项目" in page.content.decode()
+
+
+def test_large_amounts_are_grouped_in_thousands(cast: Cast, published: Candidate) -> None:
+    published.investment_wan = Decimal("12345.5")
+    published.save()
+    page = client_for(None).get(reverse("public_list", kwargs={"body": cast.body.slug}))
+    assert "12,345.50 万元" in page.content.decode()
 
 
 def test_unpublished_candidates_are_not_public(cast: Cast, draft: Candidate) -> None:
