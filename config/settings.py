@@ -1,4 +1,4 @@
-"""One settings module for development, tests and production; every knob comes from the environment."""
+"""One settings module for development, tests and production; every knob is an env variable."""
 
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,7 +17,7 @@ SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "dev-only-insecure-key-never-used-with-debug-off"  # noqa: S105
+    SECRET_KEY = "dev-only-insecure-key-never-used-with-debug-off"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -81,14 +81,17 @@ def _database(url: str) -> dict[str, object]:
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {error}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        (BASE_DIR / "var").mkdir(exist_ok=True)
         # Wait for a lock and take it up front, so concurrent writers queue instead of failing.
         config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
         config["CONN_MAX_AGE"] = 0
+        # A file, not memory, so the browser tests' server threads each open their own connection.
+        config["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
     return config
 
 
 DATABASES = {
-    "default": _database(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")),
+    "default": _database(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -177,7 +180,7 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Map tiles are the one thing a browser may fetch from elsewhere; empty = no base layer (offline hall).
+# Map tiles are the one thing a browser may fetch from elsewhere; empty = no base layer (offline).
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ORIGIN = (
     "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL.replace("{s}", "a")))

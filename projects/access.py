@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 
 from projects.lifecycle import Actor
@@ -50,7 +50,7 @@ class Access:
         return self.is_congress_staff or station_id in self.station_ids
 
 
-def access_for(user: AbstractBaseUser | AnonymousUser, body: Body) -> Access:
+def access_for(user: User | AnonymousUser, body: Body) -> Access:
     if not user.is_authenticated:
         return Access(body, frozenset(), frozenset())
     rows = list(Membership.objects.filter(user=user, body=body).values_list("role", "station_id"))

@@ -22,9 +22,9 @@ from projects.models import (
 
 def _staff_body_ids(request: HttpRequest) -> list[int]:
     return list(
-        Membership.objects.filter(user=request.user, role=Role.CONGRESS_STAFF).values_list(
-            "body_id", flat=True
-        )
+        Membership.objects.filter(
+            user_id=request.user.pk or 0, role=Role.CONGRESS_STAFF
+        ).values_list("body_id", flat=True)
     )
 
 
@@ -48,8 +48,10 @@ class BodyScopedAdmin(admin.ModelAdmin):
             model = db_field.related_model
             if model is Body:
                 field.queryset = Body.objects.filter(pk__in=ids)
-            elif model in (Station, Candidate):
-                field.queryset = model._default_manager.filter(body__in=ids)
+            elif model is Station:
+                field.queryset = Station.objects.filter(body__in=ids)
+            elif model is Candidate:
+                field.queryset = Candidate.objects.filter(body__in=ids)
         return field
 
 

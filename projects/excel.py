@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from projects.access import Access
 from projects.models import Candidate, Category, SourceKind, Station
@@ -87,7 +88,7 @@ def export_candidates(candidates: list[Candidate]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = column.width
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
     for candidate in candidates:
         source = candidate.sources.first()
         values: dict[str, Any] = {
@@ -231,7 +232,12 @@ def _read_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
     absent = [str(c.label) for c in COLUMNS if c.key in REQUIRED and c.key not in keys]
     if absent:
         raise ImportRefused(
-            [RowError(1, _("the header lacks the columns %(columns)s.") % {"columns": "、".join(absent)})]
+            [
+                RowError(
+                    1,
+                    _("the header lacks the columns %(columns)s.") % {"columns": "、".join(absent)},
+                )
+            ]
         )
     result: list[tuple[int, dict[str, Any]]] = []
     for line, values in enumerate(rows, start=2):
@@ -248,7 +254,7 @@ def _read_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
     return result
 
 
-def import_candidates(*, access: Access, actor: AbstractBaseUser, content: bytes) -> int:
+def import_candidates(*, access: Access, actor: User, content: bytes) -> int:
     """Create every row as a draft, or none of them; raise ImportRefused listing each bad row."""
     rows = _read_rows(content)
     stations = {s.name: s for s in access.body.stations.all()}

@@ -106,7 +106,7 @@ class AttachmentForm(forms.Form):
         if (upload.size or 0) > limit:
             raise forms.ValidationError(
                 _("The file is too large (%(size)s); the limit is %(limit)s."),
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+                params={"size": filesizeformat(upload.size or 0), "limit": filesizeformat(limit)},
             )
         suffix = PurePath(upload.name or "").suffix.lower().lstrip(".")
         kind = ATTACHMENT_TYPES.get(suffix)
@@ -135,7 +135,9 @@ class PublicFilterForm(forms.Form):
     )
     station = forms.TypedChoiceField(label=_("station"), coerce=int, required=False)
 
-    def __init__(self, *args: Any, years: list[int], stations: QuerySet[Station], **kw: Any) -> None:
+    def __init__(
+        self, *args: Any, years: list[int], stations: QuerySet[Station], **kw: Any
+    ) -> None:
         super().__init__(*args, **kw)
         self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
         self.fields["station"].choices = [  # type: ignore[attr-defined]

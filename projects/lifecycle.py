@@ -45,7 +45,9 @@ MOVES: tuple[Move, ...] = (
     Move(Stage.SCREENED, Stage.RESERVE, _CONGRESS, needs_reason=True),
     Move(Stage.CANDIDATE, Stage.SCREENED, _CONGRESS, needs_reason=True),  # taken off the list
     Move(Stage.CANDIDATE, Stage.RESERVE, _CONGRESS, needs_reason=True),
-    Move(Stage.RESERVE, Stage.SUBMITTED, _CONGRESS, needs_reason=True),  # brought back in a new year
+    Move(
+        Stage.RESERVE, Stage.SUBMITTED, _CONGRESS, needs_reason=True
+    ),  # brought back in a new year
 )
 
 # Merging is its own action (it names the candidate kept); these are the stages it may start from.

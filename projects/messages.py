@@ -1,7 +1,7 @@
 """User-facing wording for the life-cycle rule codes, kept out of the framework-free rules."""
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 REFUSALS: dict[str, str | Promise] = {
     "list_published": _("The candidate list of this year is published and can no longer change."),

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser, Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 
 from projects.models import Body, Membership, Role, Station
@@ -28,13 +28,15 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
 def ensure_role_groups(**_kwargs: Any) -> None:
     for role, codenames in GROUP_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=Role(role).value)
-        perms = Permission.objects.filter(content_type__app_label="projects", codename__in=codenames)
+        perms = Permission.objects.filter(
+            content_type__app_label="projects", codename__in=codenames
+        )
         group.permissions.set(perms)
 
 
 @transaction.atomic
 def membership_grant(
-    *, user: AbstractUser, body: Body, role: Role, station: Station | None = None, unit: str = ""
+    *, user: User, body: Body, role: Role, station: Station | None = None, unit: str = ""
 ) -> Membership:
     membership, _created = Membership.objects.get_or_create(
         user=user, body=body, role=role, station=station, defaults={"unit_name": unit}

@@ -3,7 +3,7 @@
 import secrets
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -51,7 +51,7 @@ def _list_published(body_id: int, year: int) -> bool:
 def candidate_create(
     *,
     access: Access,
-    actor: AbstractBaseUser,
+    actor: User,
     station: Station,
     data: dict[str, Any],
     source: dict[str, Any] | None,
@@ -71,7 +71,7 @@ def candidate_create(
 
 
 def candidate_update(
-    *, access: Access, actor: AbstractBaseUser, candidate: Candidate, data: dict[str, Any]
+    *, access: Access, actor: User, candidate: Candidate, data: dict[str, Any]
 ) -> Candidate:
     if access.actor_for(candidate) is None:
         raise PermissionDenied
@@ -87,7 +87,7 @@ def candidate_update(
 
 
 def candidate_source_add(
-    *, access: Access, actor: AbstractBaseUser, candidate: Candidate, data: dict[str, Any]
+    *, access: Access, actor: User, candidate: Candidate, data: dict[str, Any]
 ) -> CandidateSource:
     if access.actor_for(candidate) is None:
         raise PermissionDenied
@@ -102,7 +102,7 @@ def candidate_source_add(
 def candidate_move(
     *,
     access: Access,
-    actor: AbstractBaseUser,
+    actor: User,
     candidate: Candidate,
     target: str,
     reason: str = "",
@@ -149,7 +149,7 @@ def candidate_move(
 
 
 def candidate_merge(
-    *, access: Access, actor: AbstractBaseUser, candidate: Candidate, into: Candidate, reason: str
+    *, access: Access, actor: User, candidate: Candidate, into: Candidate, reason: str
 ) -> Candidate:
     """Merge a duplicate into the candidate kept; every source of the duplicate is carried over."""
     if not access.is_congress_staff:
@@ -189,7 +189,7 @@ def candidate_merge(
 
 
 def attachment_add(
-    *, access: Access, actor: AbstractBaseUser, candidate: Candidate, upload: UploadedFile
+    *, access: Access, actor: User, candidate: Candidate, upload: UploadedFile
 ) -> Attachment:
     """Store an upload already checked by AttachmentForm (size, type, content)."""
     if access.actor_for(candidate) is None:
@@ -232,9 +232,7 @@ def candidate_list_reorder(
     return listed
 
 
-def candidate_list_publish(
-    *, access: Access, actor: AbstractBaseUser, body: Body, year: int
-) -> CandidateList:
+def candidate_list_publish(*, access: Access, actor: User, body: Body, year: int) -> CandidateList:
     if not access.is_congress_staff or body.pk != access.body.pk:
         raise PermissionDenied
     with transaction.atomic():

@@ -33,9 +33,7 @@ urlpatterns = [
     ),
     path("work/<slug:body>/lists/<int:year>/", lists.list_manage, name="list_manage"),
     path("work/<slug:body>/lists/<int:year>/publish/", lists.list_publish, name="list_publish"),
-    path(
-        "work/<slug:body>/lists/<int:year>/move/<int:pk>/", lists.list_move, name="list_move"
-    ),
+    path("work/<slug:body>/lists/<int:year>/move/<int:pk>/", lists.list_move, name="list_move"),
     path("work/<slug:body>/export.xlsx", exchange.candidates_export, name="candidates_export"),
     path("work/<slug:body>/import/", exchange.candidates_import, name="candidates_import"),
 ]

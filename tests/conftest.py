@@ -1,4 +1,4 @@
-"""A small fixed cast: one congress with two stations, and one user per role, plus a stranger body."""
+"""A small fixed cast: a congress with two stations, a user per role, and a stranger body."""
 
 import datetime
 from dataclasses import dataclass
@@ -108,7 +108,12 @@ def candidate_data(**overrides: object) -> dict[str, object]:
     return data
 
 
-SOURCE = {"kind": "resident", "name": "溪口村村民", "raised_on": datetime.date(2026, 9, 1)}
+RESIDENT = "溪口村村民"
+SOURCE: dict[str, object] = {
+    "kind": "resident",
+    "name": RESIDENT,
+    "raised_on": datetime.date(2026, 9, 1),
+}
 
 
 @pytest.fixture
@@ -124,7 +129,7 @@ def draft(cast: Cast) -> Candidate:
 
 
 def advance(cast: Cast, candidate: Candidate, *targets: Status) -> Candidate:
-    """Walk a candidate through the life cycle as congress staff (its own station submits drafts)."""
+    """Walk a candidate along; its own station submits drafts, congress staff do the rest."""
     for target in targets:
         actor = cast.congress
         if candidate.status == Status.DRAFT and target == Status.SUBMITTED:

@@ -54,13 +54,15 @@ def test_a_station_cannot_file_for_another_station(cast: Cast) -> None:
 def test_bad_input_is_explained_and_nothing_is_stored(cast: Cast) -> None:
     response = client_for(cast.east_staff).post(
         reverse("candidate_new", kwargs={"body": cast.body.slug}),
-        _form(**{
-            "c-station": cast.east.pk,
-            "c-name": "",
-            "c-investment_wan": "-5",
-            "c-longitude": "",
-            "s-raised_on": "昨天",
-        }),
+        _form(
+            **{
+                "c-station": cast.east.pk,
+                "c-name": "",
+                "c-investment_wan": "-5",
+                "c-longitude": "",
+                "s-raised_on": "昨天",
+            }
+        ),
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -83,9 +85,11 @@ def test_a_submitted_candidate_can_no_longer_be_edited(cast: Cast, draft: Candid
 
 
 def test_the_detail_page_offers_the_station_only_its_own_move(cast: Cast, draft: Candidate) -> None:
-    page = client_for(cast.east_staff).get(
-        reverse("candidate_detail", kwargs={"body": cast.body.slug, "pk": draft.pk})
-    ).content.decode()
+    page = (
+        client_for(cast.east_staff)
+        .get(reverse("candidate_detail", kwargs={"body": cast.body.slug, "pk": draft.pk}))
+        .content.decode()
+    )
     assert 'value="submitted"' in page
     assert 'value="screened"' not in page
     assert "合并重复建议" not in page

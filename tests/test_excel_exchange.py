@@ -152,9 +152,7 @@ def test_export_then_import_gives_the_same_candidates(cast: Cast, draft: Candida
     draft_fields = {f: getattr(draft, f) for f in ("name", "category", "investment_wan")}
     proposer = draft.sources.get().name
     Candidate.objects.all().delete()
-    response = _import(
-        cast, cast.congress, SimpleUploadedFile("again.xlsx", exported.content)
-    )
+    response = _import(cast, cast.congress, SimpleUploadedFile("again.xlsx", exported.content))
     assert response.status_code == 302
     again = Candidate.objects.get()
     assert {f: getattr(again, f) for f in draft_fields} == draft_fields

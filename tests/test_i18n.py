@@ -21,12 +21,18 @@ def test_every_message_has_a_chinese_translation() -> None:
 
 
 def test_the_compiled_catalogue_matches_the_source() -> None:
-    po = {(e.msgid, e.msgstr or str(e.msgstr_plural)) for e in polib.pofile(str(LOCALE / "django.po"))}
-    mo = {(e.msgid, e.msgstr or str(e.msgstr_plural)) for e in polib.mofile(str(LOCALE / "django.mo"))}
+    po = {
+        (e.msgid, e.msgstr or str(e.msgstr_plural)) for e in polib.pofile(str(LOCALE / "django.po"))
+    }
+    mo = {
+        (e.msgid, e.msgstr or str(e.msgstr_plural)) for e in polib.mofile(str(LOCALE / "django.mo"))
+    }
     assert po - mo == set()
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs gettext (the test set-up installs it)")
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None, reason="needs gettext (the test set-up installs it)"
+)
 def test_no_string_in_the_code_is_missing_from_the_catalogue(tmp_path: Path) -> None:
     root = Path(settings.BASE_DIR)
     before = {e.msgid for e in polib.pofile(str(LOCALE / "django.po")) if not e.obsolete}

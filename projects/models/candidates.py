@@ -208,7 +208,8 @@ class Transition(models.Model):
 def _attachment_path(instance: "Attachment", filename: str) -> str:
     # The stored name never reuses the uploader's file name, which may hold any characters.
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"attachments/{instance.candidate.body_id}/{instance.candidate_id}/{instance.token}.{suffix}"
+    candidate = instance.candidate
+    return f"attachments/{candidate.body_id}/{candidate.pk}/{instance.token}.{suffix}"
 
 
 class Attachment(models.Model):

@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from projects.access import access_for, require
 from projects.excel import ImportRefused, export_candidates, import_candidates
 from projects.forms import ImportForm
+from projects.http import AuthenticatedHttpRequest
 from projects.models import Body
 from projects.selectors import work_candidates
 
@@ -16,7 +17,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
-def candidates_export(request: HttpRequest, body: str) -> HttpResponse:
+def candidates_export(request: AuthenticatedHttpRequest, body: str) -> HttpResponse:
     access = access_for(request.user, get_object_or_404(Body, slug=body))
     require(access.has_work_area)
     try:
@@ -32,7 +33,7 @@ def candidates_export(request: HttpRequest, body: str) -> HttpResponse:
 
 
 @login_required
-def candidates_import(request: HttpRequest, body: str) -> HttpResponse:
+def candidates_import(request: AuthenticatedHttpRequest, body: str) -> HttpResponse:
     access = access_for(request.user, get_object_or_404(Body, slug=body))
     require(access.is_congress_staff or access.is_station_staff)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -41,15 +42,13 @@ def candidates_import(request: HttpRequest, body: str) -> HttpResponse:
         try:
             created = import_candidates(
                 access=access,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 content=form.cleaned_data["file"].read(),
             )
         except ImportRefused as refused:
             errors = [str(e) for e in refused.errors]
         else:
-            messages.success(
-                request, _("%(n)d candidates imported as drafts.") % {"n": created}
-            )
+            messages.success(request, _("%(n)d candidates imported as drafts.") % {"n": created})
             return redirect("candidate_index", body=body)
     status = 400 if errors or form.errors else 200
     return render(

@@ -3,19 +3,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects.access import access_for, require
+from projects.http import AuthenticatedHttpRequest
 from projects.models import Body, Candidate, CandidateList, Status
 from projects.selectors import listed_candidates
 from projects.services import candidate_list_publish, candidate_list_reorder
 
 
 @login_required
-def list_manage(request: HttpRequest, body: str, year: int) -> HttpResponse:
+def list_manage(request: AuthenticatedHttpRequest, body: str, year: int) -> HttpResponse:
     access = access_for(request.user, get_object_or_404(Body, slug=body))
     require(access.can_read_all)
     listing = CandidateList.objects.filter(body=access.body, year=year).first()
@@ -37,7 +38,7 @@ def list_manage(request: HttpRequest, body: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def list_move(request: HttpRequest, body: str, year: int, pk: int) -> HttpResponse:
+def list_move(request: AuthenticatedHttpRequest, body: str, year: int, pk: int) -> HttpResponse:
     access = access_for(request.user, get_object_or_404(Body, slug=body))
     require(access.is_congress_staff)
     candidate = get_object_or_404(
@@ -53,21 +54,26 @@ def list_move(request: HttpRequest, body: str, year: int, pk: int) -> HttpRespon
         return render(
             request,
             "projects/_list_rows.html",
-            {"access": access, "body": access.body, "year": year,
-             "candidates": listed_candidates(access.body, year), "listing": None},
+            {
+                "access": access,
+                "body": access.body,
+                "year": year,
+                "candidates": listed_candidates(access.body, year),
+                "listing": None,
+            },
         )
     return redirect("list_manage", body=body, year=year)
 
 
 @login_required
 @require_POST
-def list_publish(request: HttpRequest, body: str, year: int) -> HttpResponse:
+def list_publish(request: AuthenticatedHttpRequest, body: str, year: int) -> HttpResponse:
     access = access_for(request.user, get_object_or_404(Body, slug=body))
     require(access.is_congress_staff)
     try:
         candidate_list_publish(
             access=access,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             body=access.body,
             year=year,
         )

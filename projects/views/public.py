@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from projects.access import access_for, is_public
 from projects.forms import PublicFilterForm
+from projects.http import HtmxHttpRequest
 from projects.models import Attachment, Body, Candidate, SourceKind
 from projects.selectors import public_candidates, published_years
 
@@ -20,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"bodies": bodies, "work_bodies": work})
 
 
-def candidate_list(request: HttpRequest, body: str) -> HttpResponse:
+def candidate_list(request: HtmxHttpRequest, body: str) -> HttpResponse:
     the_body = get_object_or_404(Body, slug=body)
     years = published_years(the_body)
     form = PublicFilterForm(request.GET or None, years=years, stations=the_body.stations.all())
@@ -72,4 +73,3 @@ def attachment_file(request: HttpRequest, body: str, token: str) -> FileResponse
     )
     response.headers["Cache-Control"] = "private, max-age=300"
     return response
-

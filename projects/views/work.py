@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from projects.access import Access, access_for, require
 from projects.forms import AttachmentForm, CandidateForm, MergeForm, MoveForm, SourceForm
+from projects.http import AuthenticatedHttpRequest
 from projects.lifecycle import EDITABLE, MERGEABLE, Stage, moves_from
 from projects.models import Body, Candidate, Station, Status
 from projects.selectors import work_candidates
@@ -49,8 +51,14 @@ def _fail(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _form_failed(request: HttpRequest, form: BaseForm) -> None:
+    for field_errors in form.errors.values():
+        for message in field_errors:
+            messages.error(request, str(message))
+
+
 @login_required
-def candidate_index(request: HttpRequest, body: str) -> HttpResponse:
+def candidate_index(request: AuthenticatedHttpRequest, body: str) -> HttpResponse:
     access = _work_access(request, body)
     status = request.GET.get("status", "")
     status = status if status in Status.values else ""
@@ -58,13 +66,18 @@ def candidate_index(request: HttpRequest, body: str) -> HttpResponse:
     return render(
         request,
         "projects/work_list.html",
-        {"access": access, "body": access.body, "candidates": rows, "status": status,
-         "statuses": Status.choices},
+        {
+            "access": access,
+            "body": access.body,
+            "candidates": rows,
+            "status": status,
+            "statuses": Status.choices,
+        },
     )
 
 
 @login_required
-def candidate_new(request: HttpRequest, body: str) -> HttpResponse:
+def candidate_new(request: AuthenticatedHttpRequest, body: str) -> HttpResponse:
     access = _work_access(request, body)
     stations = _filing_stations(access)
     require(stations.exists())
@@ -74,7 +87,7 @@ def candidate_new(request: HttpRequest, body: str) -> HttpResponse:
         try:
             candidate = candidate_create(
                 access=access,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 station=form.cleaned_data["station"],
                 data=form.cleaned_data,
                 source=source_form.cleaned_data,
@@ -92,7 +105,7 @@ def candidate_new(request: HttpRequest, body: str) -> HttpResponse:
 
 
 @login_required
-def candidate_edit(request: HttpRequest, body: str, pk: int) -> HttpResponse:
+def candidate_edit(request: AuthenticatedHttpRequest, body: str, pk: int) -> HttpResponse:
     access = _work_access(request, body)
     candidate = _visible_candidate(access, pk)
     require(access.actor_for(candidate) is not None and Stage(candidate.status) in EDITABLE)
@@ -103,7 +116,7 @@ def candidate_edit(request: HttpRequest, body: str, pk: int) -> HttpResponse:
         try:
             candidate_update(
                 access=access,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 candidate=candidate,
                 data=form.cleaned_data,
             )
@@ -120,7 +133,7 @@ def candidate_edit(request: HttpRequest, body: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def candidate_detail(request: HttpRequest, body: str, pk: int) -> HttpResponse:
+def candidate_detail(request: AuthenticatedHttpRequest, body: str, pk: int) -> HttpResponse:
     access = _work_access(request, body)
     candidate = _visible_candidate(access, pk)
     actor = access.actor_for(candidate)
@@ -154,7 +167,7 @@ def candidate_detail(request: HttpRequest, body: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def candidate_transition(request: HttpRequest, body: str, pk: int) -> HttpResponse:
+def candidate_transition(request: AuthenticatedHttpRequest, body: str, pk: int) -> HttpResponse:
     access = _work_access(request, body)
     candidate = _visible_candidate(access, pk)
     require(access.actor_for(candidate) is not None)
@@ -165,7 +178,7 @@ def candidate_transition(request: HttpRequest, body: str, pk: int) -> HttpRespon
     try:
         candidate_move(
             access=access,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             candidate=candidate,
             target=form.cleaned_data["target"],
             reason=form.cleaned_data["reason"],
@@ -182,7 +195,7 @@ def candidate_transition(request: HttpRequest, body: str, pk: int) -> HttpRespon
 
 @login_required
 @require_POST
-def candidate_merge_view(request: HttpRequest, body: str, pk: int) -> HttpResponse:
+def candidate_merge_view(request: AuthenticatedHttpRequest, body: str, pk: int) -> HttpResponse:
     access = _work_access(request, body)
     require(access.is_congress_staff)
     candidate = _visible_candidate(access, pk)
@@ -194,7 +207,7 @@ def candidate_merge_view(request: HttpRequest, body: str, pk: int) -> HttpRespon
     try:
         candidate_merge(
             access=access,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             candidate=candidate,
             into=into,
             reason=form.cleaned_data["reason"],
@@ -208,7 +221,7 @@ def candidate_merge_view(request: HttpRequest, body: str, pk: int) -> HttpRespon
 
 @login_required
 @require_POST
-def candidate_source_new(request: HttpRequest, body: str, pk: int) -> HttpResponse:
+def candidate_source_new(request: AuthenticatedHttpRequest, body: str, pk: int) -> HttpResponse:
     access = _work_access(request, body)
     candidate = _visible_candidate(access, pk)
     require(access.actor_for(candidate) is not None)
@@ -216,21 +229,19 @@ def candidate_source_new(request: HttpRequest, body: str, pk: int) -> HttpRespon
     if form.is_valid():
         candidate_source_add(
             access=access,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             candidate=candidate,
             data=form.cleaned_data,
         )
         messages.success(request, _("Source added."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_failed(request, form)
     return redirect("candidate_detail", body=body, pk=pk)
 
 
 @login_required
 @require_POST
-def attachment_new(request: HttpRequest, body: str, pk: int) -> HttpResponse:
+def attachment_new(request: AuthenticatedHttpRequest, body: str, pk: int) -> HttpResponse:
     access = _work_access(request, body)
     candidate = _visible_candidate(access, pk)
     require(access.actor_for(candidate) is not None)
@@ -238,13 +249,11 @@ def attachment_new(request: HttpRequest, body: str, pk: int) -> HttpResponse:
     if form.is_valid():
         attachment_add(
             access=access,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             candidate=candidate,
             upload=form.cleaned_data["file"],
         )
         messages.success(request, _("File attached."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_failed(request, form)
     return redirect("candidate_detail", body=body, pk=pk)

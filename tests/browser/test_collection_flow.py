@@ -1,4 +1,4 @@
-"""A station files a candidate on the map, congress staff screen and publish it, the public reads it."""
+"""A station files a candidate on the map; congress staff publish it; the public reads it."""
 
 import re
 
@@ -78,7 +78,9 @@ def test_a_candidate_goes_from_a_station_to_the_public_list(screens: Screens, ca
     screens.shot(public, "06-public-candidate-en")
 
 
-def test_the_public_list_filters_without_reloading(screens: Screens, cast: Cast, published: Candidate) -> None:
+def test_the_public_list_filters_without_reloading(
+    screens: Screens, cast: Cast, published: Candidate
+) -> None:
     page = screens.person()
     page.goto(f"{screens.base}/b/{cast.body.slug}/candidates/")
     expect(page.locator(".candidates li")).to_have_count(1)

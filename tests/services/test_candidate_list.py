@@ -32,15 +32,15 @@ def _listed(cast: Cast, *names: str) -> list[Candidate]:
 
 
 def test_moving_up_swaps_with_the_one_above(cast: Cast) -> None:
-    a, b, c = _listed(cast, "甲", "乙", "丙")
-    order = candidate_list_reorder(access=cast.access(cast.congress), candidate=c, direction=-1)
+    *_, last = _listed(cast, "甲", "乙", "丙")
+    order = candidate_list_reorder(access=cast.access(cast.congress), candidate=last, direction=-1)
     assert [x.name for x in order] == ["甲", "丙", "乙"]
     assert [x.list_position for x in order] == [1, 2, 3]
 
 
 def test_the_first_cannot_move_further_up(cast: Cast) -> None:
-    a, b = _listed(cast, "甲", "乙")
-    order = candidate_list_reorder(access=cast.access(cast.congress), candidate=a, direction=-1)
+    first, _second = _listed(cast, "甲", "乙")
+    order = candidate_list_reorder(access=cast.access(cast.congress), candidate=first, direction=-1)
     assert [x.name for x in order] == ["甲", "乙"]
 
 

@@ -1,4 +1,4 @@
-"""Django's zh_Hans formats, with money grouped in threes as Chinese accounting practice writes it."""
+"""Django's zh_Hans formats, but money grouped in threes as Chinese accounts write it."""
 
 from django.conf.locale.zh_Hans.formats import *  # noqa: F403
 

@@ -3,8 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +26,9 @@ from projects.roles import membership_grant
 
 
 class Command(BaseCommand):
-    help = "Creates the demo township congress with stations, staff, representatives and candidates."
+    help = (
+        "Creates the demo township congress with stations, staff, representatives and candidates."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
@@ -37,19 +38,23 @@ class Command(BaseCommand):
         for username, role in logins:
             self.stdout.write(f"  {username:<12} {role}")
 
-    def _user(self, username: str, full_name: str) -> AbstractUser:
-        user, created = get_user_model().objects.get_or_create(
+    def _user(self, username: str, full_name: str) -> User:
+        user, created = User.objects.get_or_create(
             username=username, defaults={"first_name": full_name}
         )
         if created:
             user.set_password(demo.DEMO_PASSWORD)
             user.save()
-        return user  # type: ignore[return-value]
+        return user
 
     def _seed(self) -> list[tuple[str, str]]:
         body, _ = Body.objects.get_or_create(
             slug="qingshan",
-            defaults={"name": "青山镇人民代表大会", "level": Level.TOWNSHIP, "region": "浙江省宁海县"},
+            defaults={
+                "name": "青山镇人民代表大会",
+                "level": Level.TOWNSHIP,
+                "region": "浙江省宁海县",
+            },
         )
         stations = [
             Station.objects.get_or_create(body=body, name=name, defaults={"address": address})[0]
@@ -75,16 +80,17 @@ class Command(BaseCommand):
                 body=body, code=f"R{i:03d}", defaults={"name": name, "station": stations[i % 3]}
             )
         rep = Representative.objects.get(body=body, code="R001")
+        rep_user = rep.user or self._user("daibiao1", rep.name)
         if rep.user is None:
-            rep.user = self._user("daibiao1", rep.name)
+            rep.user = rep_user
             rep.save(update_fields=["user"])
-        membership_grant(user=rep.user, body=body, role=Role.REPRESENTATIVE)
+        membership_grant(user=rep_user, body=body, role=Role.REPRESENTATIVE)
         logins.append(("daibiao1", f"representative / 人大代表: {rep.name}"))
 
         self._candidates(body, stations, congress)
         return logins
 
-    def _candidates(self, body: Body, stations: list[Station], congress: AbstractUser) -> None:
+    def _candidates(self, body: Body, stations: list[Station], congress: User) -> None:
         if Candidate.objects.filter(body=body, year=demo.DEMO_YEAR).exists():
             return
         for position, row in enumerate(demo.CANDIDATES, start=1):
