@@ -1,0 +1,41 @@
+"""The demo township the README's run command loads."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from projects.models import Body, Candidate, CandidateList, Membership, Representative, Role, Status
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_it_builds_a_township_with_a_published_12_to_10_style_list() -> None:
+    printed = _seed()
+    body = Body.objects.get()
+    assert body.level == "township" and body.stations.count() == 3
+    assert Representative.objects.filter(body=body).count() == 60
+    assert Candidate.objects.filter(body=body, status=Status.CANDIDATE).count() == 14
+    assert CandidateList.objects.get(body=body, year=2027).is_published
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)
+    assert Membership.objects.filter(role=Role.STATION_STAFF).count() == 3
+    for login in ("renda", "station1", "station2", "station3", "jianpiao", "shuiwu", "daibiao1"):
+        assert login in printed
+
+
+@pytest.mark.django_db
+def test_running_it_again_changes_nothing() -> None:
+    _seed()
+    counts = (Candidate.objects.count(), Representative.objects.count(), Membership.objects.count())
+    _seed()
+    assert (
+        Candidate.objects.count(),
+        Representative.objects.count(),
+        Membership.objects.count(),
+    ) == counts
