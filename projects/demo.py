@@ -153,6 +153,13 @@ CANDIDATES = [
     ),
 ]
 
+# Next year's collection under way: name, category, station index, status, proposer.
+PROPOSALS = [
+    ("青山社区加装电梯", "housing", 0, "draft", "青山社区居民"),
+    ("溪口村文化礼堂修缮", "culture", 1, "submitted", "溪口村村民联名"),
+    ("梅林街停车场建设", "transport", 2, "submitted", "李海燕代表"),
+]
+
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖"
     "田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦"

@@ -21,6 +21,7 @@ def test_it_builds_a_township_with_a_published_12_to_10_style_list() -> None:
     assert body.level == "township" and body.stations.count() == 3
     assert Representative.objects.filter(body=body).count() == 60
     assert Candidate.objects.filter(body=body, status=Status.CANDIDATE).count() == 14
+    assert Candidate.objects.filter(body=body, year=2028, status=Status.SUBMITTED).count() == 2
     assert CandidateList.objects.get(body=body, year=2027).is_published
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == set(Role.values)

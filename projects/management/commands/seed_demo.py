@@ -88,7 +88,40 @@ class Command(BaseCommand):
         logins.append(("daibiao1", f"representative / 人大代表: {rep.name}"))
 
         self._candidates(body, stations, congress)
+        self._proposals(body, stations)
         return logins
+
+    def _proposals(self, body: Body, stations: list[Station]) -> None:
+        for name, category, station_index, status, proposer in demo.PROPOSALS:
+            station = stations[station_index]
+            if Candidate.objects.filter(body=body, name=name).exists():
+                continue
+            staff = User.objects.get(username=f"station{station_index + 1}")
+            candidate = Candidate.objects.create(
+                body=body,
+                station=station,
+                year=demo.DEMO_YEAR + 1,
+                name=name,
+                category=category,
+                content=f"{proposer}提出：{name}。",
+                status=status,
+                created_by=staff,
+            )
+            CandidateSource.objects.create(
+                candidate=candidate,
+                kind=SourceKind.REPRESENTATIVE if "代表" in proposer else SourceKind.RESIDENT,
+                name=proposer,
+                raised_on=demo.RAISED_ON,
+                station=station,
+            )
+            Transition.objects.create(candidate=candidate, to_status=Status.DRAFT, actor=staff)
+            if status == Status.SUBMITTED:
+                Transition.objects.create(
+                    candidate=candidate,
+                    from_status=Status.DRAFT,
+                    to_status=Status.SUBMITTED,
+                    actor=staff,
+                )
 
     def _candidates(self, body: Body, stations: list[Station], congress: User) -> None:
         if Candidate.objects.filter(body=body, year=demo.DEMO_YEAR).exists():
