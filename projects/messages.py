@@ -10,3 +10,13 @@ REFUSALS: dict[str, str | Promise] = {
     "reason_required": _("Please give a reason."),
     "criterion_required": _("Please choose the screening criterion."),
 }
+
+# What each decision does, named as an action (the radio buttons on a candidate's page).
+ACTIONS: dict[str, str | Promise] = {
+    "draft": _("Return to the station for changes"),
+    "submitted": _("Submit for screening"),
+    "screened": _("Pass screening"),
+    "rejected": _("Reject"),
+    "reserve": _("Move to the reserve pool"),
+    "candidate": _("Put on the candidate list"),
+}

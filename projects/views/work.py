@@ -14,6 +14,7 @@ from projects.access import Access, access_for, require
 from projects.forms import AttachmentForm, CandidateForm, MergeForm, MoveForm, SourceForm
 from projects.http import AuthenticatedHttpRequest
 from projects.lifecycle import EDITABLE, MERGEABLE, Stage, moves_from
+from projects.messages import ACTIONS
 from projects.models import Body, Candidate, Station, Status
 from projects.selectors import work_candidates
 from projects.services import (
@@ -154,7 +155,7 @@ def candidate_detail(request: AuthenticatedHttpRequest, body: str, pk: int) -> H
             "sources": candidate.sources.select_related("station", "merged_from"),
             "transitions": candidate.transitions.select_related("actor"),
             "attachments": candidate.attachments.all(),
-            "moves": [(m, Status(m.target.value).label) for m in moves],
+            "moves": [(m, ACTIONS[m.target.value]) for m in moves],
             "can_change": actor is not None,
             "can_edit": actor is not None and Stage(candidate.status) in EDITABLE,
             "merge_form": MergeForm(choices=merge_choices) if can_merge else None,
