@@ -1,1 +1,199 @@
-"""Sessions, rounds and ballots arrive with the voting work (issue 4)."""
+"""Sessions, their rosters, voting rounds, items, credentials and ballots.
+
+Secrecy shapes these tables: a secret round's ballot has no autoincrement id, no timestamp and no link to
+the credential that cast it; credentials of a secret round name no voter.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Body, Candidate, Representative
+
+
+class Session(models.Model):
+    """A congress session (人代会会议) of one body."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="sessions")
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"))
+    rules_text = models.TextField(_("voting rules (票决办法)"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-date", "code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Voter(models.Model):
+    """A representative on a session's roster (应到); `present` once checked in (实到)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="voters")
+    code = models.CharField(_("code"), max_length=64)
+    name = models.CharField(_("name"), max_length=60)
+    representative = models.ForeignKey(
+        Representative, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    present = models.BooleanField(_("present"), default=False)
+
+    class Meta:
+        verbose_name = _("roster entry")
+        verbose_name_plural = _("roster")
+        ordering = ["session", "code"]
+        constraints = [models.UniqueConstraint(fields=["session", "code"], name="voter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Kind(models.TextChoices):
+    SELECTION = "selection", _("Selection (票决)")
+    EVALUATION = "evaluation", _("Evaluation (满意度测评)")
+
+
+class Secrecy(models.TextChoices):
+    SECRET = "secret", _("Secret ballot")
+    NAMED = "named", _("Named vote")
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", _("Not yet open")
+    OPEN = "open", _("Voting")
+    CLOSED = "closed", _("Closed")
+
+
+class Round(models.Model):
+    """One voting round (表决轮次) on a list of items."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="rounds")
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    secrecy = models.CharField(_("voting"), max_length=8, choices=Secrecy.choices)
+    to_select = models.PositiveSmallIntegerField(_("places to fill"), null=True, blank=True)
+    max_yes_per_ballot = models.PositiveSmallIntegerField(
+        _("most yes marks per ballot"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=RoundStatus.choices, default=RoundStatus.DRAFT
+    )
+    follows = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="followers"
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    present_at_close = models.PositiveIntegerField(null=True, blank=True)
+    tally = models.JSONField(null=True, blank=True)
+    results_published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("voting round")
+        verbose_name_plural = _("voting rounds")
+        ordering = ["session", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="selection")
+                | Q(to_select__isnull=True, max_yes_per_ballot__isnull=True),
+                name="round_evaluation_has_no_limits",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(tally__isnull=False, closed_at__isnull=False),
+                name="round_closed_has_tally",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RoundStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == RoundStatus.CLOSED
+
+
+class Item(models.Model):
+    """One item on a round's ballot, numbered as printed."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="items")
+    code = models.CharField(_("code"), max_length=64)
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="ballot_items"
+    )
+
+    class Meta:
+        ordering = ["round", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "code"], name="item_code_unique"),
+            models.UniqueConstraint(fields=["round", "number"], name="item_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Credential(models.Model):
+    """A one-time voting card. Only a hash of its code is kept; a secret round's names no voter."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="credentials")
+    token_hash = models.CharField(max_length=64, unique=True)
+    serial = models.PositiveIntegerField(_("card number"))
+    voter = models.ForeignKey(
+        Voter, on_delete=models.PROTECT, null=True, blank=True, related_name="credentials"
+    )
+    used = models.BooleanField(default=False)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "serial"], name="credential_serial_unique"),
+            models.CheckConstraint(
+                condition=~Q(used=True, revoked=True), name="credential_not_used_and_revoked"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} #{self.serial}"
+
+
+class Ballot(models.Model):
+    """A cast ballot as it stands on the board: keyed by its hash id, never by arrival."""
+
+    id = models.CharField(max_length=64, primary_key=True)
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="ballots")
+    receipt = models.CharField(max_length=16, db_index=True)
+    nonce = models.CharField(max_length=32)
+    choices = models.JSONField()
+    voter_code = models.CharField(max_length=64, blank=True)  # named rounds only
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "voter_code"],
+                condition=~Q(voter_code=""),
+                name="ballot_one_per_named_voter",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt
+
+
+class BallotReply(models.Model):
+    """The first answer to a cast, found again only by who holds the card and the request's key."""
+
+    key_hash = models.CharField(max_length=64, primary_key=True)  # H(round, credential, key)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    choices_hash = models.CharField(max_length=64)
+    receipt = models.CharField(max_length=16)
+
+    def __str__(self) -> str:
+        return self.receipt

@@ -19,16 +19,28 @@ class Body(models.Model):
     name = models.CharField(_("name"), max_length=120)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     region = models.CharField(_("region"), max_length=120, blank=True)
-    # 应到 two thirds by default; a body may set its own quorum (in percent of seats).
-    quorum_percent = models.PositiveSmallIntegerField(_("quorum (percent of seats)"), default=67)
+    # A round opens only with at least this share of the roster present: two thirds unless set.
+    quorum_numerator = models.PositiveSmallIntegerField(_("quorum numerator"), default=2)
+    quorum_denominator = models.PositiveSmallIntegerField(_("quorum denominator"), default=3)
 
     class Meta:
         verbose_name = _("congress")
         verbose_name_plural = _("congresses")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quorum_denominator__gt=0)
+                & Q(quorum_numerator__lte=models.F("quorum_denominator")),
+                name="body_quorum_is_a_fraction",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def quorum(self, seats: int) -> int:
+        """The fewest present representatives that make a quorum of these seats."""
+        return -(-seats * self.quorum_numerator // self.quorum_denominator)
 
 
 class Station(models.Model):

@@ -1,0 +1,39 @@
+"""manage.py import_session FILE — create a session, its roster and rounds from a session file."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ballots.services import session_import
+from ballots.session_file import SessionFileError, parse_session_file
+
+
+class Command(BaseCommand):
+    help = "Creates a session, roster and rounds from a session file (JSON); stores nothing if invalid."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise CommandError(f"No such file: {path}") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise CommandError(f"{path} is not UTF-8 JSON: {error}") from None
+        try:
+            session = session_import(parse_session_file(data))
+        except SessionFileError as error:
+            raise CommandError(
+                "\n".join(["The session file is invalid:", *error.problems])
+            ) from None
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        rounds = ", ".join(session.rounds.values_list("code", flat=True))
+        self.stdout.write(
+            f"Imported session {session.code}: {session.voters.count()} voters; rounds {rounds}"
+        )

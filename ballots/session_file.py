@@ -1,0 +1,167 @@
+"""The session file of interfaces.md: parsed and checked whole before anything is stored."""
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    id: str
+    number: int
+    title: str
+
+
+@dataclass(frozen=True)
+class RoundSpec:
+    id: str
+    kind: str
+    secrecy: str
+    to_select: int | None
+    max_yes_per_ballot: int | None
+    items: list[ItemSpec]
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    id: str
+    title: str
+    body: str
+    date: datetime.date
+    voters: list[tuple[str, str]]
+    rounds: list[RoundSpec]
+
+
+class SessionFileError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append(f"{where}: {message}")
+
+    def obj(self, value: Any, where: str) -> dict[str, Any]:
+        if isinstance(value, dict):
+            return value
+        self.fail(where, _("must be an object"))
+        return {}
+
+    def text(self, obj: dict[str, Any], key: str, where: str, limit: int = 200) -> str:
+        value = obj.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self.fail(f"{where}.{key}", _("must be a non-empty string"))
+            return ""
+        if len(value) > limit:
+            self.fail(f"{where}.{key}", _("is longer than %(n)d characters") % {"n": limit})
+        return value.strip()
+
+    def code(self, obj: dict[str, Any], where: str) -> str:
+        value = obj.get("id")
+        if not isinstance(value, str) or not CODE.match(value):
+            self.fail(f"{where}.id", _("must be 1–64 letters, digits, '-' or '_'"))
+            return ""
+        return value
+
+    def count(self, obj: dict[str, Any], key: str, where: str) -> int | None:
+        value = obj.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.fail(f"{where}.{key}", _("must be a whole number of at least 1, or null"))
+            return None
+        return value
+
+
+def parse_session_file(data: Any) -> SessionSpec:
+    """Check the whole file; raise SessionFileError listing every problem found."""
+    r = _Reader()
+    top = r.obj(data, "$")
+    session = r.obj(top.get("session"), "session")
+    sid = r.code(session, "session")
+    title = r.text(session, "title", "session")
+    body = r.text(session, "body", "session", limit=120)
+    date = datetime.date(1970, 1, 1)
+    try:
+        date = datetime.date.fromisoformat(str(session.get("date")))
+    except ValueError:
+        r.fail("session.date", _("must be a date written YYYY-MM-DD"))
+
+    voters: list[tuple[str, str]] = []
+    raw_voters = top.get("voters")
+    if not isinstance(raw_voters, list) or not raw_voters:
+        r.fail("voters", _("must be a non-empty list"))
+        raw_voters = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_voters):
+        where = f"voters[{index}]"
+        voter = r.obj(raw, where)
+        vid, name = r.code(voter, where), r.text(voter, "name", where, limit=60)
+        if vid in seen:
+            r.fail(f"{where}.id", _("repeats the voter id %(id)s") % {"id": vid})
+        seen.add(vid)
+        voters.append((vid, name))
+
+    rounds: list[RoundSpec] = []
+    raw_rounds = top.get("rounds")
+    if not isinstance(raw_rounds, list):
+        r.fail("rounds", _("must be a list"))
+        raw_rounds = []
+    round_ids: set[str] = set()
+    for index, raw in enumerate(raw_rounds):
+        spec = _round(r, r.obj(raw, f"rounds[{index}]"), f"rounds[{index}]")
+        if spec.id in round_ids:
+            r.fail(f"rounds[{index}].id", _("repeats the round id %(id)s") % {"id": spec.id})
+        round_ids.add(spec.id)
+        rounds.append(spec)
+    if r.problems:
+        raise SessionFileError(r.problems)
+    return SessionSpec(sid, title, body, date, voters, rounds)
+
+
+def _round(r: _Reader, obj: dict[str, Any], where: str) -> RoundSpec:
+    rid = r.code(obj, where)
+    kind = obj.get("kind")
+    if kind not in ("selection", "evaluation"):
+        r.fail(f"{where}.kind", _('must be "selection" or "evaluation"'))
+    secrecy = obj.get("secrecy")
+    if secrecy not in ("secret", "named"):
+        r.fail(f"{where}.secrecy", _('must be "secret" or "named"'))
+    to_select = r.count(obj, "to_select", where)
+    max_yes = r.count(obj, "max_yes_per_ballot", where)
+    if kind == "evaluation" and (to_select is not None or max_yes is not None):
+        r.fail(where, _("an evaluation round takes no to_select or max_yes_per_ballot"))
+    items: list[ItemSpec] = []
+    raw_items = obj.get("items")
+    if not isinstance(raw_items, list) or not raw_items:
+        r.fail(f"{where}.items", _("must be a non-empty list"))
+        raw_items = []
+    ids: set[str] = set()
+    numbers: set[int] = set()
+    for index, raw in enumerate(raw_items):
+        here = f"{where}.items[{index}]"
+        item = r.obj(raw, here)
+        iid, title = r.code(item, here), r.text(item, "title", here)
+        number = item.get("number")
+        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            r.fail(f"{here}.number", _("must be a whole number of at least 1"))
+            number = 0
+        elif number in numbers:
+            r.fail(f"{here}.number", _("repeats the number %(n)d") % {"n": number})
+        if iid in ids:
+            r.fail(f"{here}.id", _("repeats the item id %(id)s") % {"id": iid})
+        ids.add(iid)
+        numbers.add(number)
+        items.append(ItemSpec(iid, number, title))
+    if to_select is not None and items and to_select > len(items):
+        r.fail(f"{where}.to_select", _("is more than the number of items"))
+    return RoundSpec(rid, str(kind), str(secrecy), to_select, max_yes, items)

@@ -1,0 +1,144 @@
+"""The voting API of interfaces.md: every status and error code, and that errors store nothing."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from ballots.models import Ballot, Round, Voter
+from ballots.services import credentials_issue, round_close, round_open, voters_check_in
+from tests.conftest import Cast
+from tests.voting import make_round, make_session, open_with_cards, post_ballot
+
+# Casts run in a worker thread with its own connection, as under the ASGI server: real commits.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def round_(cast: Cast) -> Round:
+    return make_round(make_session(cast.body), max_yes=2)
+
+
+@pytest.fixture
+def card(round_: Round) -> str:
+    return open_with_cards(round_)[0].code
+
+
+def _error(response: object) -> tuple[int, str]:
+    return response.status_code, response.json()["error"]  # type: ignore[attr-defined]
+
+
+def test_a_ballot_is_stored_and_its_receipt_returned(round_: Round, card: str) -> None:
+    response = post_ballot(Client(), "R1", card, {"P1": "yes", "P2": "no"})
+    assert response.status_code == 201
+    receipt = response.json()["receipt"]
+    ballot = Ballot.objects.get()
+    assert ballot.receipt == receipt == ballot.id[:16]
+    assert ballot.choices == {"P1": "yes", "P2": "no"} and ballot.voter_code == ""
+
+
+def test_a_retry_with_the_same_key_and_choices_gets_the_first_answer(
+    round_: Round, card: str
+) -> None:
+    first = post_ballot(Client(), "R1", card, {"P1": "yes"}, key="k-1")
+    again = post_ballot(Client(), "R1", card, {"P1": "yes"}, key="k-1")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert Ballot.objects.count() == 1
+
+
+def test_a_second_different_ballot_from_the_same_card_is_refused(round_: Round, card: str) -> None:
+    refused = (409, "already_voted")
+    post_ballot(Client(), "R1", card, {"P1": "yes"}, key="k-1")
+    assert _error(post_ballot(Client(), "R1", card, {"P1": "no"}, key="k-1")) == refused
+    assert _error(post_ballot(Client(), "R1", card, {"P1": "yes"}, key="k-2")) == refused
+    assert _error(post_ballot(Client(), "R1", card, {"P1": "yes"})) == refused
+    assert Ballot.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [{"NOPE": "yes"}, {"P1": "maybe"}, {"P1": 1}, ["P1"], '{"choices": ', "not json", '{"x": 1}'],
+)
+def test_a_malformed_ballot_is_refused_and_nothing_is_used(
+    round_: Round, card: str, choices: object
+) -> None:
+    assert _error(post_ballot(Client(), "R1", card, choices)) == (400, "invalid_ballot")
+    assert Ballot.objects.count() == 0
+    still_good = post_ballot(Client(), "R1", card, {"P1": "yes"})
+    assert still_good.status_code == 201
+
+
+def test_more_yes_marks_than_allowed_is_refused_not_stored(round_: Round, card: str) -> None:
+    response = post_ballot(Client(), "R1", card, {"P1": "yes", "P2": "yes", "P3": "yes"})
+    assert _error(response) == (400, "too_many_yes")
+    assert "2" in response.json()["detail"]
+    assert Ballot.objects.count() == 0
+
+
+def test_an_unknown_card_is_refused(round_: Round, card: str) -> None:
+    assert _error(post_ballot(Client(), "R1", "AAAAA-BBBBB-CCCCC", {})) == (401, "bad_credential")
+    response = Client().post(
+        "/api/v1/rounds/R1/ballots", '{"choices": {}}', content_type="application/json"
+    )
+    assert _error(response) == (401, "bad_credential")
+
+
+def test_a_card_of_another_round_is_refused(cast: Cast, round_: Round, card: str) -> None:
+    other = make_round(round_.session, code="R2")
+    assert _error(post_ballot(Client(), "R2", card, {})) == (401, "bad_credential")
+    assert other.ballots.count() == 0
+
+
+def test_nothing_is_accepted_before_opening_or_after_closing(cast: Cast, round_: Round) -> None:
+    voters_check_in(session=round_.session, codes=None)
+    early = credentials_issue(round_=round_)[0].code
+    assert _error(post_ballot(Client(), "R1", early, {"P1": "yes"})) == (409, "round_not_open")
+    Round.objects.filter(pk=round_.pk).update(status="open")
+    round_.refresh_from_db()
+    round_close(round_=round_)
+    with pytest.raises(ValidationError):
+        credentials_issue(round_=round_)  # no card may be issued after closing either
+    assert _error(post_ballot(Client(), "R1", early, {"P1": "yes"})) == (409, "round_not_open")
+    assert Ballot.objects.count() == 0
+
+
+def test_a_named_card_of_a_voter_not_checked_in_is_refused(cast: Cast) -> None:
+    round_ = make_round(make_session(cast.body, seats=3), secrecy="named", to_select=None)
+    voters_check_in(session=round_.session, codes=["V001", "V002", "V003"])
+    cards = credentials_issue(round_=round_)
+    Voter.objects.filter(code="V003").update(present=False)  # the roster was corrected afterwards
+    round_open(round_=round_)
+    v3 = next(c for c in cards if c.voter_code == "V003")
+    assert _error(post_ballot(Client(), "R1", v3.code, {"P1": "yes"})) == (403, "not_present")
+    v1 = next(c for c in cards if c.voter_code == "V001")
+    assert post_ballot(Client(), "R1", v1.code, {"P1": "yes"}).status_code == 201
+    assert Ballot.objects.get().voter_code == "V001"
+
+
+def test_the_round_status_is_public_and_cheap(round_: Round, card: str) -> None:
+    post_ballot(Client(), "R1", card, {"P1": "yes"})
+    assert Client().get("/api/v1/rounds/R1").json() == {
+        "id": "R1",
+        "status": "open",
+        "seats": 10,
+        "present": 10,
+        "ballots_cast": 1,
+    }
+    assert _error(Client().get("/api/v1/rounds/NOPE")) == (404, "unknown_round")
+
+
+def test_the_tally_is_served_once_closed(round_: Round, card: str) -> None:
+    assert _error(Client().get("/api/v1/rounds/R1/tally")) == (409, "round_not_closed")
+    post_ballot(Client(), "R1", card, {"P1": "yes", "P2": "no"})
+    round_close(round_=round_)
+    tally = Client().get("/api/v1/rounds/R1/tally").json()
+    assert tally["round"] == "R1" and tally["ballots_cast"] == 1
+    assert tally["results"][0]["counts"] == {"yes": 1, "no": 0, "abstain": 0, "unmarked": 0}
+    assert tally["outcome"] == "shortfall"  # 1 yes of 10 seats passes nothing
+
+
+def test_errors_speak_the_requests_language(round_: Round, card: str) -> None:
+    zh = post_ballot(Client(), "R1", card, {"P1": "maybe"}, HTTP_ACCEPT_LANGUAGE="zh-CN")
+    en = post_ballot(Client(), "R1", card, {"P1": "maybe"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert en.json()["detail"] == "“maybe” is not an option of this round."
+    assert zh.json()["detail"] != en.json()["detail"]
