@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from ballots.models import Credential, Round
 from ballots.credentials import code_hash
+from ballots.models import Credential, Round
 from ballots.selectors import round_state
 from ballots.services import CastRefused, ballot_cast
 

@@ -1,8 +1,8 @@
 """Live "round changed" notices for hall screens, coalesced so a burst of ballots is one message.
 
-Casts call `round_changed` from transaction.on_commit. Inside the ASGI server the notice is delayed by
-COALESCE_SECONDS and merged with any others for the same round; elsewhere (commands, tests without a
-server loop) it is sent at once.
+Casts call `round_changed` from transaction.on_commit. Inside the ASGI server the notice is
+delayed by COALESCE_SECONDS and merged with any others for the same round; elsewhere (commands,
+tests without a server loop) it is sent at once.
 """
 
 import asyncio
@@ -28,7 +28,14 @@ def mark_server_loop() -> None:
 
 
 def round_changed(round_code: str, *, at_once: bool = False) -> None:
-    async_to_sync(_notify)(round_code, at_once)
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(_notify)(round_code, at_once)
+        return
+    task = loop.create_task(_notify(round_code, at_once))  # called from async code: schedule
+    _tasks.add(task)
+    task.add_done_callback(_tasks.discard)
 
 
 async def _notify(round_code: str, at_once: bool) -> None:

@@ -1,7 +1,7 @@
 """Sessions, their rosters, voting rounds, items, credentials and ballots.
 
-Secrecy shapes these tables: a secret round's ballot has no autoincrement id, no timestamp and no link to
-the credential that cast it; credentials of a secret round name no voter.
+Secrecy shapes these tables: a secret round's ballot has no autoincrement id, no timestamp
+and no link to the credential that cast it; credentials of a secret round name no voter.
 """
 
 from django.db import models

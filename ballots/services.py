@@ -2,6 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -111,7 +112,7 @@ def _body_named(name: str) -> Body:
 
 
 def voters_check_in(*, session: Session, codes: list[str] | None) -> int:
-    """Mark voters present (报到): the given codes, or everyone when None. Returns how many changed."""
+    """Mark voters present (报到): these codes, or everyone when None. Returns how many changed."""
     rows = session.voters.all()
     if codes is not None:
         known = set(rows.filter(code__in=codes).values_list("code", flat=True))
@@ -124,11 +125,11 @@ def voters_check_in(*, session: Session, codes: list[str] | None) -> int:
     with transaction.atomic():
         changed = rows.filter(present=False).update(present=True)
     for round_ in session.rounds.filter(status=RoundStatus.OPEN):
-        transaction.on_commit(lambda code=round_.code: live.round_changed(code))
+        transaction.on_commit(partial(live.round_changed, round_.code))
     return changed
 
 
-# -- rounds ---------------------------------------------------------------------------------------
+# -- rounds ------------------------------------------------------------------------------------
 
 
 def round_create(
@@ -261,7 +262,7 @@ def round_follow_up(*, round_: Round) -> Round:
     )
 
 
-# -- credentials ------------------------------------------------------------------------------------
+# -- credentials -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -321,7 +322,7 @@ def credential_revoke(*, round_: Round, serial: int) -> Credential:
     return card
 
 
-# -- casting ------------------------------------------------------------------------------------------
+# -- casting -----------------------------------------------------------------------------------
 
 
 class CastRefused(Exception):

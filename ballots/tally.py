@@ -5,6 +5,7 @@ Shared by the server (closing a round) and the standalone verifier (recounting a
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ballots.records import options_for
 
@@ -32,7 +33,7 @@ def grade(satisfied: int, basically: int, seats: int) -> str:
     return "dissatisfied"
 
 
-def tally(rules: RoundRules, ballots: Iterable[Mapping[str, str]]) -> dict[str, object]:
+def tally(rules: RoundRules, ballots: Iterable[Mapping[str, str]]) -> dict[str, Any]:
     """The content of tally.json for these ballots under these rules."""
     options = options_for(rules.kind)
     ordered = sorted(rules.items, key=lambda item: item[1])
@@ -65,7 +66,7 @@ Counts = dict[str, dict[str, int]]
 
 def _select(
     rules: RoundRules, ordered: Sequence[tuple[str, int]], counts: Counts
-) -> tuple[list[dict[str, object]], list[str], str]:
+) -> tuple[list[dict[str, Any]], list[str], str]:
     yes = {item: counts[item]["yes"] for item, _ in ordered}
     passed = [item for item, _ in ordered if 2 * yes[item] > rules.seats]
     rank = {item: 1 + sum(1 for other in passed if yes[other] > yes[item]) for item in passed}
@@ -103,8 +104,8 @@ def _select(
 
 def _evaluate(
     rules: RoundRules, ordered: Sequence[tuple[str, int]], counts: Counts
-) -> tuple[list[dict[str, object]], list[str], str]:
-    results: list[dict[str, object]] = []
+) -> tuple[list[dict[str, Any]], list[str], str]:
+    results: list[dict[str, Any]] = []
     for item, _ in ordered:
         c = counts[item]
         g = grade(c["satisfied"], c["basically_satisfied"], rules.seats)
@@ -121,7 +122,7 @@ def _evaluate(
     return results, [], "final"
 
 
-def places_left(rules: RoundRules, result: Mapping[str, object]) -> int:
+def places_left(rules: RoundRules, result: Mapping[str, Any]) -> int:
     """How many places a runoff or a further round must fill after this result."""
     if rules.to_select is None:
         return 0

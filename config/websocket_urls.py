@@ -1,5 +1,9 @@
-"""WebSocket routes; the hall screen's live channel joins here with the voting work."""
+"""WebSocket routes."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-websocket_urlpatterns: list[URLPattern] = []
+from ballots.consumers import RoundConsumer
+
+websocket_urlpatterns = [
+    path("ws/rounds/<str:round_code>/", RoundConsumer.as_asgi()),
+]

@@ -1,5 +1,6 @@
 """Every URL of the app, for every role: allowed or refused, and a refused write changes nothing."""
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -8,9 +9,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from ballots.models import Ballot, Credential, Round, Session, Voter
+from ballots.services import credentials_issue, round_close, round_open, voters_check_in
 from projects.models import Attachment, Candidate, CandidateList, Status, Transition
 from projects.services import attachment_add, candidate_create, candidate_list_publish
 from tests.conftest import SOURCE, Cast, advance, candidate_data, client_for
+from tests.voting import make_round, make_session
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 ALL = {
@@ -36,6 +40,10 @@ class World:
     draft: Candidate  # east station's 2028 draft, with a photo
     submitted: Candidate  # east station's 2028 proposal awaiting screening
     listed: Candidate  # first of two on the unpublished 2028 list
+    session: Session  # six on the roster, five checked in
+    draft_round: Round  # cards issued, not yet open
+    open_round: Round
+    closed_round: Round  # counted, result not yet published
 
     def photo(self, candidate: Candidate) -> Attachment:
         return candidate.attachments.get()
@@ -70,12 +78,24 @@ def world(cast: Cast) -> World:
         advance(cast, _file(cast, name, 2028), Status.SUBMITTED, Status.SCREENED, Status.CANDIDATE)
         for name in ("候选项目", "另一候选项目")
     ]
+    session = make_session(cast.body, seats=6)
+    voters_check_in(session=session, codes=["V001", "V002", "V003", "V004", "V005"])
+    draft_round, open_round, closed_round = (
+        make_round(session, code=code) for code in ("DRAFT1", "OPEN1", "DONE1")
+    )
+    credentials_issue(round_=draft_round)
+    round_open(round_=open_round)
+    round_close(round_=round_open(round_=closed_round))
     return World(
         cast=cast,
         published=published,
         draft=_file(cast, "草稿项目", 2028),
         submitted=advance(cast, _file(cast, "待审项目", 2028), Status.SUBMITTED),
         listed=listed[0],
+        session=session,
+        draft_round=draft_round,
+        open_round=open_round,
+        closed_round=closed_round,
     )
 
 
@@ -99,6 +119,31 @@ def body(w: World) -> dict[str, Any]:
 def on(candidate: str) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"body": w.cast.body.slug, "pk": getattr(w, candidate).pk}
 
+
+def round_of(name: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"body": w.cast.body.slug, "code": getattr(w, name).code}
+
+
+def public_round(name: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"code": getattr(w, name).code}
+
+
+SESSION_FILE = json.dumps(
+    {
+        "session": {"id": "S-NEW", "title": "t", "body": "hill", "date": "2027-01-15"},
+        "voters": [{"id": "A1", "name": "甲"}],
+        "rounds": [
+            {
+                "id": "R-NEW",
+                "kind": "selection",
+                "secrecy": "secret",
+                "to_select": 1,
+                "max_yes_per_ballot": None,
+                "items": [{"id": "P1", "number": 1, "title": "x"}],
+            }
+        ],
+    }
+).encode()
 
 MATRIX = [
     Row("home", ALL, lambda w: {}),
@@ -150,11 +195,64 @@ MATRIX = [
     ),
     Row("candidates_export", STAFF, body),
     Row("candidates_import", {"congress", "east_staff", "west_staff"}, body),
+    # Voting: the API and the tablet answer to a card, not a role; pages of the hall are public.
+    Row("api_round", ALL, lambda w: {"round_code": w.open_round.code}),
+    Row("api_tally", ALL, lambda w: {"round_code": w.closed_round.code}),
+    Row("api_credential", set(), lambda w: {"round_code": w.open_round.code}),
+    Row(
+        "api_cast",
+        set(),
+        lambda w: {"round_code": w.open_round.code},
+        post=lambda w: {"choices": {}},
+    ),
+    Row("vote", ALL, lambda w: {}),
+    Row("hall", ALL, public_round("open_round")),
+    Row("results", READERS, public_round("closed_round"), label="results:unpublished"),
+    Row(
+        "results_download",
+        READERS,
+        lambda w: {"code": w.closed_round.code, "kind": "pdf"},
+        label="results_download:unpublished",
+    ),
+    Row("session_index", READERS, body),
+    Row(
+        "session_import",
+        {"congress"},
+        body,
+        post=lambda w: {"file": SimpleUploadedFile("s.json", SESSION_FILE)},
+    ),
+    Row("session_detail", READERS, lambda w: {**body(w), "code": w.session.code}),
+    Row(
+        "session_checkin",
+        {"congress"},
+        lambda w: {**body(w), "code": w.session.code},
+        post=lambda w: {"voter": "V006"},
+    ),
+    Row(
+        "round_new",
+        {"congress"},
+        lambda w: {**body(w), "code": w.session.code},
+        post=lambda w: {"year": "2027", "secrecy": "secret", "to_select": "1"},
+    ),
+    Row("round_detail", READERS, round_of("draft_round")),
+    Row("round_cards", {"congress"}, round_of("open_round"), post=lambda w: {}),
+    Row("round_revoke", {"congress"}, round_of("draft_round"), post=lambda w: {"serial": "1"}),
+    Row(
+        "round_act",
+        {"congress"},
+        lambda w: {**round_of("draft_round")(w), "action": "open"},
+        post=lambda w: {},
+    ),
 ]
 
 
 def _snapshot() -> tuple[Any, ...]:
     return (
+        list(Round.objects.order_by("code").values_list("code", "status")),
+        list(Credential.objects.order_by("pk").values_list("pk", "revoked", "used")),
+        list(Voter.objects.order_by("pk").values_list("pk", "present")),
+        Session.objects.count(),
+        Ballot.objects.count(),
         list(Candidate.objects.order_by("pk").values_list("pk", "status", "list_position")),
         Transition.objects.count(),
         Attachment.objects.count(),
@@ -164,7 +262,7 @@ def _snapshot() -> tuple[Any, ...]:
 
 
 def _refused(response: Any) -> bool:
-    if response.status_code in (403, 404):
+    if response.status_code in (401, 403, 404):
         return True
     return response.status_code == 302 and response["Location"].startswith(reverse("login"))
 

@@ -1,6 +1,7 @@
 """The tally rules of audit-format.md, by named case and against a brute-force recount."""
 
 from collections.abc import Mapping
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,7 +26,7 @@ def votes(**yes_counts: int) -> list[dict[str, str]]:
     ]
 
 
-def row(result: Mapping[str, object], item: str) -> dict[str, object]:
+def row(result: Mapping[str, Any], item: str) -> dict[str, Any]:
     rows = result["results"]
     assert isinstance(rows, list)
     return next(r for r in rows if r["item"] == item)
@@ -109,7 +110,7 @@ def test_evaluation_grades_against_all_seats() -> None:
 def test_results_follow_the_item_numbers_not_the_given_order() -> None:
     shuffled = RoundRules("R1", "selection", 3, None, None, [("z", 2), ("y", 1)])
     result = tally(shuffled, [])
-    assert [r["item"] for r in result["results"]] == ["y", "z"]  # type: ignore[attr-defined]
+    assert [r["item"] for r in result["results"]] == ["y", "z"]
 
 
 def brute_force(
@@ -151,9 +152,9 @@ def test_the_tally_agrees_with_a_brute_force_recount(
 ) -> None:
     result = tally(rules(seats, to_select, max_yes), ballots)
     yes, selected, ties, outcome = brute_force(seats, to_select, max_yes, ballots)
-    assert {r["item"]: r["counts"]["yes"] for r in result["results"]} == yes  # type: ignore[attr-defined, index]
-    assert {r["item"] for r in result["results"] if r["selected"]} == selected  # type: ignore[attr-defined, index]
+    assert {r["item"]: r["counts"]["yes"] for r in result["results"]} == yes
+    assert {r["item"] for r in result["results"] if r["selected"]} == selected
     assert result["ties"] == ties
     assert result["outcome"] == outcome
-    counts = [sum(r["counts"].values()) for r in result["results"]]  # type: ignore[attr-defined, index]
+    counts = [sum(r["counts"].values()) for r in result["results"]]
     assert counts == [result["ballots_valid"]] * len(ITEMS)

@@ -12,7 +12,7 @@ from ballots.session_file import SessionFileError, parse_session_file
 
 
 class Command(BaseCommand):
-    help = "Creates a session, roster and rounds from a session file (JSON); stores nothing if invalid."
+    help = "Creates a session, roster and rounds from a session file; stores nothing if invalid."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)

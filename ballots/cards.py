@@ -1,0 +1,67 @@
+"""Printable voting cards: a QR code to the tablet page and the code to type, eight a page."""
+
+import io
+
+import segno
+from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from ballots.models import Round
+from ballots.pdf_fonts import chinese_font
+from ballots.services import Card
+
+COLUMNS, ROWS = 2, 4
+
+
+def cards_pdf(round_: Round, cards: list[Card], vote_url: str) -> bytes:
+    font = chinese_font()
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4)
+    canvas.setTitle(f"{round_.session.title} {round_.code}")
+    width, height = A4
+    card_w, card_h = (width - 20 * mm) / COLUMNS, (height - 20 * mm) / ROWS
+    for index, card in enumerate(cards):
+        if index and index % (COLUMNS * ROWS) == 0:
+            canvas.showPage()
+        slot = index % (COLUMNS * ROWS)
+        x = 10 * mm + (slot % COLUMNS) * card_w
+        y = height - 10 * mm - (slot // COLUMNS + 1) * card_h
+        canvas.setDash(2, 2)
+        canvas.rect(x, y, card_w, card_h)  # cut line
+        canvas.setDash()
+        qr = io.BytesIO()
+        # The code rides in the URL fragment, which browsers never send to the server.
+        segno.make(f"{vote_url}#{card.code}", error="m").save(qr, kind="png", scale=6, border=2)
+        qr.seek(0)
+        canvas.drawImage(ImageReader(qr), x + 4 * mm, y + 14 * mm, 40 * mm, 40 * mm)
+        canvas.setFont(font, 10)
+        canvas.drawString(x + 48 * mm, y + card_h - 10 * mm, round_.session.title[:22])
+        canvas.drawString(
+            x + 48 * mm,
+            y + card_h - 16 * mm,
+            _("Voting card · round %(code)s") % {"code": round_.code},
+        )
+        canvas.drawString(
+            x + 48 * mm, y + card_h - 22 * mm, _("Card no. %(n)d") % {"n": card.serial}
+        )
+        if card.voter_name:
+            canvas.drawString(
+                x + 48 * mm,
+                y + card_h - 28 * mm,
+                _("Representative: %(name)s") % {"name": card.voter_name},
+            )
+        else:
+            canvas.drawString(
+                x + 48 * mm, y + card_h - 28 * mm, _("Secret ballot: this card names nobody")
+            )
+        canvas.setFont("Courier-Bold", 15)
+        canvas.drawString(x + 4 * mm, y + 6 * mm, card.code)
+        canvas.setFont(font, 8)
+        canvas.drawString(
+            x + 48 * mm, y + 14 * mm, _("Scan, or type the code at %(url)s") % {"url": vote_url}
+        )
+    canvas.save()
+    return out.getvalue()

@@ -1,0 +1,51 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ballots.models import Secrecy
+from ballots.session_file import CODE
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    rules_text = forms.CharField(
+        label=_("voting rules (票决办法)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    roster = forms.FileField(
+        label=_("roster (.xlsx: 代表编号, 姓名)"),
+        required=False,
+        help_text=_("Leave empty to seat every representative of this congress."),
+    )
+
+
+class SessionFileForm(forms.Form):
+    file = forms.FileField(label=_("session file (.json)"))
+
+
+class RoundForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("candidate list of"), coerce=int)
+    secrecy = forms.ChoiceField(label=_("voting"), choices=Secrecy.choices, initial=Secrecy.SECRET)
+    to_select = forms.IntegerField(label=_("places to fill"), min_value=1, required=False)
+    max_yes = forms.IntegerField(
+        label=_("most “for” marks per ballot"), min_value=1, required=False
+    )
+    code = forms.RegexField(
+        label=_("round code"),
+        regex=CODE,
+        required=False,
+        help_text=_("Letters, digits, - and _; left empty, one is made up."),
+    )
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
+
+
+class RevokeForm(forms.Form):
+    serial = forms.IntegerField(label=_("card number"), min_value=1)
+
+
+class CardCodeForm(forms.Form):
+    code = forms.CharField(label=_("card code"), max_length=40)

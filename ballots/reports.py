@@ -1,0 +1,145 @@
+"""A closed round's result as a PDF (to sign and post) and as an Excel sheet."""
+
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from ballots.models import Round
+from ballots.presenters import option_headers, outcome_words, result_rows
+
+
+def figures(round_: Round) -> list[tuple[str, int]]:
+    """应到 / 实到 / 发出 / 收回 / 有效 / 无效, as the report and the board state them."""
+    tally = round_.tally or {}
+    return [
+        (_("Seats (应到)"), round_.session.voters.count()),
+        (_("Present (实到)"), round_.present_at_close or 0),
+        (_("Cards issued (发出)"), round_.credentials.filter(revoked=False).count()),
+        (_("Ballots cast (收回)"), tally.get("ballots_cast", 0)),
+        (_("Valid"), tally.get("ballots_valid", 0)),
+        (_("Invalid"), tally.get("ballots_invalid", 0)),
+    ]
+
+
+def _table_rows(round_: Round) -> list[list[str]]:
+    header = [_("No."), _("Item"), *option_headers(round_), _("Rank"), _("Result")]
+    rows = [header]
+    for row in result_rows(round_):
+        rows.append(
+            [
+                str(row.number),
+                row.title,
+                *(str(count) for _label, count in row.counts),
+                str(row.rank or "—"),
+                row.verdict,
+            ]
+        )
+    return rows
+
+
+def results_pdf(round_: Round, extra_lines: list[str] | None = None) -> bytes:
+    from ballots.pdf_fonts import chinese_font
+
+    font = chinese_font()
+    title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1)
+    text = ParagraphStyle("text", fontName=font, fontSize=10, leading=15)
+    cell = ParagraphStyle("cell", fontName=font, fontSize=9, leading=12)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm)
+    doc.title = f"{round_.session.title} {round_.code}"
+    session = round_.session
+    story = [
+        Paragraph(session.body.name, title),
+        Paragraph(
+            _("%(session)s — result of round %(code)s")
+            % {"session": session.title, "code": round_.code},
+            title,
+        ),
+        Spacer(1, 6 * mm),
+        Paragraph(
+            _("Date %(date)s · %(kind)s · %(secrecy)s · places to fill: %(n)s")
+            % {
+                "date": session.date.isoformat(),
+                "kind": round_.get_kind_display(),
+                "secrecy": round_.get_secrecy_display(),
+                "n": round_.to_select or "—",
+            },
+            text,
+        ),
+        Paragraph(" · ".join(f"{label} {value}" for label, value in figures(round_)), text),
+        Spacer(1, 4 * mm),
+    ]
+    rows = _table_rows(round_)
+    table = Table(
+        [[Paragraph(value, cell) for value in row] for row in rows],
+        colWidths=[10 * mm, 58 * mm, *([16 * mm] * (len(rows[0]) - 4)), 12 * mm, 24 * mm],
+        repeatRows=1,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0e6e6")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    story += [
+        table,
+        Spacer(1, 4 * mm),
+        Paragraph(_("Outcome: %(words)s") % {"words": outcome_words(round_)}, text),
+    ]
+    for line in extra_lines or []:
+        story.append(Paragraph(line, text))
+    closed = (
+        timezone.localtime(round_.closed_at).strftime("%Y-%m-%d %H:%M") if round_.closed_at else ""
+    )
+    story += [
+        Spacer(1, 10 * mm),
+        Paragraph(_("Closed at %(when)s.") % {"when": closed}, text),
+        Spacer(1, 8 * mm),
+        Paragraph(
+            _(
+                "Chief scrutineer (总监票人): ____________    "
+                "Scrutineers (监票人): ____________  ____________"
+            ),
+            text,
+        ),
+        Spacer(1, 6 * mm),
+        Paragraph(_("Tellers (计票人): ____________  ____________"), text),
+    ]
+    doc.build(story)
+    return out.getvalue()
+
+
+def results_xlsx(round_: Round) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = round_.code[:31]
+    sheet.append([round_.session.body.name, round_.session.title, round_.code])
+    for label, value in figures(round_):
+        sheet.append([label, value])
+    sheet.append([])
+    rows = _table_rows(round_)
+    sheet.append(rows[0])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row in result_rows(round_):
+        sheet.append(
+            [row.number, row.title, *(count for _label, count in row.counts), row.rank, row.verdict]
+        )
+    sheet.append([])
+    sheet.append([_("Outcome"), outcome_words(round_)])
+    sheet.column_dimensions["B"].width = 36
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
