@@ -127,13 +127,15 @@
     tryOnce();
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  var started = false;
+  window.htmx.onLoad(function () {  // after htmx has processed the page, so the form is live
+    if (started) { return; }
+    started = true;
     var input = document.getElementById("id_code");
     var cardForm = document.getElementById("card-form");
-    if (cardForm) {
-      cardForm.addEventListener("htmx:beforeRequest", function () { cardCode = input.value.trim(); });
-    }
-    if (input && window.location.hash.length > 1) {
+    if (!cardForm) { return; }
+    cardForm.addEventListener("htmx:beforeRequest", function () { cardCode = input.value.trim(); });
+    if (window.location.hash.length > 1) {
       input.value = decodeURIComponent(window.location.hash.slice(1));
       history.replaceState(null, "", window.location.pathname);  // do not leave the code on screen
       window.htmx.trigger(cardForm, "submit");
