@@ -1,8 +1,10 @@
 """The voting API of interfaces.md: JSON in, JSON out, every error as {"error", "detail"}."""
 
 import json
+from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.db import close_old_connections
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ballots.credentials import code_hash
 from ballots.models import Credential, Round
 from ballots.selectors import round_state
-from ballots.services import CastRefused, ballot_cast
+from ballots.services import CastRefused, CastResult, ballot_cast
 
 
 def error(status: int, code: str, detail: str) -> JsonResponse:
@@ -32,6 +34,15 @@ def _unknown_round() -> JsonResponse:
     return error(404, "unknown_round", _("There is no such round."))
 
 
+def _cast_in_worker(**arguments: Any) -> CastResult:
+    """A cast on a pool thread, with the connection care Django gives a request's own thread."""
+    close_old_connections()
+    try:
+        return ballot_cast(**arguments)
+    finally:
+        close_old_connections()
+
+
 @csrf_exempt  # bearer credentials, no cookies: a cross-site form cannot cast
 @require_POST
 async def cast(request: HttpRequest, round_code: str) -> JsonResponse:
@@ -46,7 +57,7 @@ async def cast(request: HttpRequest, round_code: str) -> JsonResponse:
         return error(400, "invalid_ballot", _('The body must be {"choices": {...}}.'))
     try:
         # Off the shared sync thread: casts run side by side, each in its own transaction.
-        result = await sync_to_async(ballot_cast, thread_sensitive=False)(
+        result = await sync_to_async(_cast_in_worker, thread_sensitive=False)(
             round_code=round_code,
             code=token,
             choices=body["choices"],

@@ -13,6 +13,11 @@ from projects.access import Access, access_for
 from projects.models import Body, Candidate, Level, Role, Station, Status
 from projects.roles import membership_grant
 from projects.services import candidate_create, candidate_list_publish, candidate_move
+from tests.server import asgi_server  # noqa: F401  (a fixture for the tests that need it)
+
+# Connections opened by worker threads must not outlive a request, or the test database
+# cannot be dropped at the end; production keeps them (CONN_MAX_AGE) as a small pool.
+settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -22,7 +27,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _fast_and_chinese(settings: object, tmp_path: object) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # for users signing in to asgi_server
+    ]
     settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
     settings.LANGUAGE_CODE = "zh-hans"  # type: ignore[attr-defined]
     # Tests render templates without running collectstatic first.
