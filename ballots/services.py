@@ -223,14 +223,27 @@ def round_close(*, round_: Round) -> Round:
         round_ = Round.objects.select_for_update().select_related("session").get(pk=round_.pk)
         if round_.status != RoundStatus.OPEN:
             raise ValidationError(_("Only an open round can be closed."))
-        choices = list(round_.ballots.values_list("choices", flat=True))
-        round_.tally = tally(rules_of(round_), choices)
+        ballots = list(round_.ballots.order_by("id"))
+        _forget_arrival_order(round_, ballots)
+        round_.tally = tally(rules_of(round_), [b.choices for b in ballots])
         round_.status = RoundStatus.CLOSED
         round_.closed_at = timezone.now().replace(microsecond=0)
         round_.present_at_close = round_.session.voters.filter(present=True).count()
         round_.save(update_fields=["tally", "status", "closed_at", "present_at_close"])
         transaction.on_commit(lambda: live.round_changed(round_.code, at_once=True))
     return round_
+
+
+def _forget_arrival_order(round_: Round, ballots: list[Ballot]) -> None:
+    """Rewrite the round's ballots in id order, so no stored row keeps the order they came in.
+
+    Ballot ids are hashes, but SQLite's rowid and PostgreSQL's row placement still follow arrival.
+    """
+    replies = list(BallotReply.objects.filter(round=round_).order_by("key_hash"))
+    BallotReply.objects.filter(round=round_).delete()
+    Ballot.objects.filter(round=round_).delete()
+    Ballot.objects.bulk_create(ballots)
+    BallotReply.objects.bulk_create(replies)
 
 
 def round_follow_up(*, round_: Round) -> Round:
