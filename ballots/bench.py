@@ -1,0 +1,362 @@
+"""Load figures for casting: N simulated tablets through the voting API of a real server.
+
+Everything goes through the public interfaces: a session file, `import_session`, `checkin`,
+`issue_credentials`, `open_round`, the voting API, the hall's WebSocket, `close_round`.
+"""
+
+import asyncio
+import csv
+import http.client
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import websockets
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBES = 5  # cards kept back to time the hall update one cast at a time
+
+
+@dataclass
+class Plan:
+    voters: int
+    items: int
+    clients: int
+    servers: int
+    postgres: str  # a server URL, without the database
+    redis: str
+    keep: bool = False
+
+
+@dataclass
+class Figures:
+    ok: int = 0
+    errors: dict[int, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    hall_delays: list[float] = field(default_factory=list)
+    ceiling_tps: float = 0.0
+    tallied: int = -1
+
+
+def _admin(postgres: str, sql: str) -> None:
+    with psycopg.connect(f"{postgres}/postgres", autocommit=True) as connection:
+        connection.execute(sql.encode())
+
+
+def _free_ports(count: int) -> list[int]:
+    ports = []
+    for _ in range(count):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            ports.append(int(probe.getsockname()[1]))
+    return ports
+
+
+class Bench:
+    def __init__(self, plan: Plan, say: Callable[[str], None]) -> None:
+        self.plan = plan
+        self.say = say
+        self.database = f"minsheng_bench_{os.getpid()}"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": f"{plan.postgres}/{self.database}",
+            "REDIS_URL": plan.redis,
+            "REDIS_PREFIX": f"bench{os.getpid()}",
+            "SECRET_KEY": "bench-only",
+            "SIGNING_KEK": "bench-only-key-encryption-key-0123456789",
+            "DEBUG": "false",
+            "LOG_LEVEL": "ERROR",
+        }
+        self.servers: list[subprocess.Popen[bytes]] = []
+        self.work = Path(tempfile.mkdtemp(prefix="minsheng-bench-"))
+
+    def manage(self, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr}")
+        return done.stdout
+
+    def run(self) -> Figures:
+        _admin(self.plan.postgres, f"CREATE DATABASE {self.database}")
+        try:
+            return self._run()
+        finally:
+            for server in self.servers:
+                server.terminate()
+            for server in self.servers:
+                server.wait(timeout=15)
+            if not self.plan.keep:
+                _admin(self.plan.postgres, f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
+
+    def _run(self) -> Figures:
+        plan, figures = self.plan, Figures()
+        self.say(f"Preparing {plan.voters} voters × {plan.items} items in {self.database} …")
+        self.manage("migrate", "-v0")
+        round_code = f"BENCH-{os.getpid()}"
+        session = {
+            "session": {
+                "id": f"S-{round_code}",
+                "title": "bench",
+                "body": "bench",
+                "date": "2027-01-15",
+            },
+            "voters": [{"id": f"V{n}", "name": f"代表{n}"} for n in range(plan.voters + PROBES)],
+            "rounds": [
+                {
+                    "id": round_code,
+                    "kind": "selection",
+                    "secrecy": "secret",
+                    "to_select": min(10, plan.items),
+                    "max_yes_per_ballot": None,
+                    "items": [
+                        {"id": f"P{n}", "number": n, "title": f"项目{n}"}
+                        for n in range(1, plan.items + 1)
+                    ],
+                }
+            ],
+        }
+        (self.work / "session.json").write_text(json.dumps(session, ensure_ascii=False))
+        self.manage("import_session", str(self.work / "session.json"))
+        self.manage("checkin", f"S-{round_code}", "--all")
+        self.manage("issue_credentials", round_code, "--out", str(self.work / "cards.csv"))
+        with (self.work / "cards.csv").open() as cards:
+            codes = [row[0] for row in list(csv.reader(cards))[1:]]
+        self.manage("open_round", round_code)
+        ports = self._start_servers()
+        hall = HallWatcher(ports[0], round_code)
+        hall.start()
+        probes, codes = codes[:PROBES], codes[PROBES:]
+        self.say(
+            f"Casting {len(codes)} ballots from {plan.clients} clients on {len(ports)} servers …"
+        )
+        self._cast_all(figures, ports, round_code, codes)
+        time.sleep(1.0)  # let the last coalesced notice pass
+        for n, code in enumerate(probes, start=1):
+            started = time.monotonic()
+            status, _ = cast(ports[0], round_code, code, _random_choices(plan.items))
+            if status == 201:
+                figures.hall_delays.append(hall.wait_for(figures.ok + n, started))
+        hall.stop()
+        self.manage("close_round", round_code)
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{ports[0]}/api/v1/rounds/{round_code}/tally"
+        ) as r:
+            figures.tallied = json.load(r)["ballots_cast"] - len(figures.hall_delays)
+        figures.ceiling_tps = self._pgbench()
+        return figures
+
+    def _start_servers(self) -> list[int]:
+        ports = _free_ports(self.plan.servers)
+        for port in ports:
+            self.servers.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "daphne",
+                        "-b",
+                        "127.0.0.1",
+                        "-p",
+                        str(port),
+                        "config.asgi:application",
+                    ],
+                    cwd=ROOT,
+                    env=self.env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+        for port in ports:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("a server did not start") from None
+                    time.sleep(0.2)
+        return ports
+
+    def _cast_all(
+        self, figures: Figures, ports: list[int], round_code: str, codes: list[str]
+    ) -> None:
+        lock = threading.Lock()
+        local = threading.local()
+
+        def one(index_code: tuple[int, str]) -> None:
+            index, code = index_code
+            port = ports[index % len(ports)]
+            if getattr(local, "port", None) != port:
+                local.connection, local.port = (
+                    http.client.HTTPConnection("127.0.0.1", port, timeout=120),
+                    port,
+                )
+            started = time.monotonic()
+            status, _ = cast(
+                port, round_code, code, _random_choices(self.plan.items), local.connection
+            )
+            elapsed = time.monotonic() - started
+            with lock:
+                figures.latencies.append(elapsed)
+                if status == 201:
+                    figures.ok += 1
+                else:
+                    figures.errors[status] = figures.errors.get(status, 0) + 1
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=self.plan.clients) as pool:
+            list(pool.map(one, enumerate(codes)))
+        figures.seconds = time.monotonic() - started
+
+    def _pgbench(self) -> float:
+        """PostgreSQL's own rate of one-row insert transactions from as many clients."""
+        url = urlsplit(f"{self.plan.postgres}/{self.database}")
+        with psycopg.connect(f"{self.plan.postgres}/{self.database}", autocommit=True) as c:
+            c.execute("CREATE TABLE bench_ceiling (id bigserial PRIMARY KEY, v integer)")
+        script = self.work / "insert.sql"
+        script.write_text("INSERT INTO bench_ceiling (v) VALUES (1);\n")
+        done = subprocess.run(
+            [
+                "pgbench",
+                "-n",
+                "-c",
+                str(self.plan.clients),
+                "-j",
+                "2",
+                "-T",
+                "10",
+                "-f",
+                str(script),
+                "-h",
+                url.hostname or "127.0.0.1",
+                "-p",
+                str(url.port or 5432),
+                "-U",
+                url.username or "postgres",
+                self.database,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        match = re.search(r"tps = ([\d.]+)", done.stdout)
+        return float(match.group(1)) if match else 0.0
+
+
+def _random_choices(items: int) -> dict[str, str]:
+    return {f"P{n}": random.choice(("yes", "no", "abstain")) for n in range(1, items + 1)}
+
+
+def cast(
+    port: int,
+    round_code: str,
+    code: str,
+    choices: dict[str, str],
+    connection: http.client.HTTPConnection | None = None,
+) -> tuple[int, bytes]:
+    own = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    body = json.dumps({"choices": choices})
+    headers = {
+        "Authorization": f"Bearer {code}",
+        "Content-Type": "application/json",
+        "Idempotency-Key": code[-8:],
+    }
+    try:
+        own.request("POST", f"/api/v1/rounds/{round_code}/ballots", body, headers)
+        response = own.getresponse()
+        return response.status, response.read()
+    except (OSError, http.client.HTTPException):
+        own.close()
+        return 599, b""
+
+
+class HallWatcher:
+    """A hall screen: a WebSocket client noting when each count arrives."""
+
+    def __init__(self, port: int, round_code: str) -> None:
+        self.url = f"ws://127.0.0.1:{port}/ws/rounds/{round_code}/"
+        self.seen: list[tuple[float, int]] = []
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        asyncio.run_coroutine_threadsafe(self._listen(), self.loop)
+        time.sleep(0.5)
+
+    async def _listen(self) -> None:
+        async with websockets.connect(self.url, origin="http://127.0.0.1") as socket_:  # type: ignore[arg-type]
+            async for message in socket_:
+                self.seen.append((time.monotonic(), json.loads(message)["ballots_cast"]))
+
+    def wait_for(self, count: int, since: float, timeout: float = 10.0) -> float:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for at, cast_count in self.seen:
+                if cast_count >= count and at >= since:
+                    return at - since
+            time.sleep(0.005)
+        return float("nan")
+
+    def stop(self) -> None:
+        async def shutdown() -> None:
+            pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(shutdown(), self.loop).result(timeout=10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+
+
+def report(plan: Plan, f: Figures) -> list[str]:
+    lat = sorted(f.latencies) or [0.0]
+    p50 = statistics.median(lat) * 1000
+    p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))] * 1000
+    rate = f.ok / f.seconds if f.seconds else 0.0
+    delays = [d for d in f.hall_delays if d == d]
+    lines = [
+        f"plan: {plan.voters} representatives × {plan.items} items, "
+        f"{plan.clients} concurrent tablets, {plan.servers} daphne processes, PostgreSQL + Redis",
+        f"ballots: {f.ok} stored, errors {f.errors or 0}, in {f.seconds:.2f} s "
+        f"→ {rate:.1f} ballots/s ({'within' if f.seconds <= 60 else 'NOT within'} one minute)",
+        f"latency per cast: p50 {p50:.0f} ms, p99 {p99:.0f} ms",
+        "hall screen update after a cast (WebSocket): "
+        + (
+            f"p50 {statistics.median(delays) * 1000:.0f} ms, max {max(delays) * 1000:.0f} ms"
+            if delays
+            else "none seen"
+        ),
+        f"PostgreSQL ceiling (pgbench, one-row insert, {plan.clients} clients): "
+        f"{f.ceiling_tps:.0f} tx/s; "
+        f"our casting rate is {100 * rate / f.ceiling_tps:.1f}% of it"
+        if f.ceiling_tps
+        else "pgbench gave no figure",
+        f"tally after close: {f.tallied} ballots counted for {f.ok} acknowledged"
+        + (" ✓" if f.tallied == f.ok else " ✗ MISMATCH"),
+    ]
+    return lines
