@@ -4,6 +4,8 @@ Secrecy shapes these tables: a secret round's ballot has no autoincrement id, no
 and no link to the credential that cast it; credentials of a secret round name no voter.
 """
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +91,10 @@ class Round(models.Model):
     present_at_close = models.PositiveIntegerField(null=True, blank=True)
     tally = models.JSONField(null=True, blank=True)
     results_published_at = models.DateTimeField(null=True, blank=True)
+    # The round's Ed25519 key: made at opening, the private half sealed, destroyed once signed.
+    public_key = models.CharField(max_length=64, blank=True)
+    key_salt = models.BinaryField(null=True, blank=True)
+    sealed_key = models.BinaryField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("voting round")
@@ -197,3 +203,23 @@ class BallotReply(models.Model):
 
     def __str__(self) -> str:
         return self.receipt
+
+
+class Bundle(models.Model):
+    """A closed round's signed audit bundle (minsheng-audit/1), stored byte for byte, unchanged."""
+
+    round = models.OneToOneField(Round, on_delete=models.PROTECT, related_name="bundle")
+    manifest = models.BinaryField()
+    ballots = models.BinaryField()
+    tally = models.BinaryField()
+    signature = models.BinaryField()
+    archive = models.BinaryField()  # the zip, as served
+    archive_sha256 = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.round_id} bundle"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("a signed bundle is never changed")
+        super().save(*args, **kwargs)

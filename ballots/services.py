@@ -5,18 +5,20 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ballots import audit, live, signing
 from ballots import credentials as card_codes
-from ballots import live
 from ballots.canonical import canonical_json, sha256_hex
 from ballots.models import (
     Ballot,
     BallotReply,
+    Bundle,
     Credential,
     Item,
     Kind,
@@ -211,7 +213,8 @@ def round_open(*, round_: Round) -> Round:
             )
         round_.status = RoundStatus.OPEN
         round_.opened_at = timezone.now().replace(microsecond=0)
-        round_.save(update_fields=["status", "opened_at"])
+        _give_key(round_)
+        round_.save(update_fields=["status", "opened_at", "public_key", "key_salt", "sealed_key"])
         transaction.on_commit(lambda: live.round_changed(round_.code, at_once=True))
     return round_
 
@@ -229,9 +232,54 @@ def round_close(*, round_: Round) -> Round:
         round_.status = RoundStatus.CLOSED
         round_.closed_at = timezone.now().replace(microsecond=0)
         round_.present_at_close = round_.session.voters.filter(present=True).count()
-        round_.save(update_fields=["tally", "status", "closed_at", "present_at_close"])
+        _sign(round_, ballots)
+        round_.save(
+            update_fields=[
+                "tally",
+                "status",
+                "closed_at",
+                "present_at_close",
+                "public_key",
+                "key_salt",
+                "sealed_key",
+            ]
+        )
         transaction.on_commit(lambda: live.round_changed(round_.code, at_once=True))
     return round_
+
+
+def _give_key(round_: Round) -> None:
+    sealed = signing.new_sealed_key(settings.SIGNING_KEK, round_.code)
+    round_.public_key, round_.key_salt, round_.sealed_key = (
+        sealed.public_key,
+        sealed.salt,
+        sealed.sealed,
+    )
+
+
+def _sign(round_: Round, ballots: list[Ballot]) -> None:
+    """Write the bundle's files, sign them with the round's key, store them, destroy the key."""
+    if not round_.sealed_key:
+        _give_key(round_)  # a round opened before keys existed: sign with a key made now
+    key = signing.unseal(
+        settings.SIGNING_KEK,
+        round_.code,
+        signing.SealedKey(round_.public_key, bytes(round_.key_salt), bytes(round_.sealed_key)),
+    )
+    assert round_.tally is not None
+    content = audit.files(round_, ballots, round_.tally)
+    content["signature.json"] = audit.signature(round_.code, content, key, round_.public_key)
+    archive = audit.archive(content)
+    Bundle.objects.create(
+        round=round_,
+        manifest=content["manifest.json"],
+        ballots=content["ballots.jsonl"],
+        tally=content["tally.json"],
+        signature=content["signature.json"],
+        archive=archive,
+        archive_sha256=sha256_hex(archive),
+    )
+    round_.key_salt = round_.sealed_key = None  # the private key is gone for good
 
 
 def _forget_arrival_order(round_: Round, ballots: list[Ballot]) -> None:

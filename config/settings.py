@@ -18,6 +18,12 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-never-used-with-debug-off"
+# Seals each round's signing key at rest (HKDF, then AES-GCM).
+SIGNING_KEK = env_str("SIGNING_KEK", "")
+if len(SIGNING_KEK) < 32:
+    if not DEBUG:
+        raise ImproperlyConfigured("SIGNING_KEK must be at least 32 characters when DEBUG is off.")
+    SIGNING_KEK = "dev-only-key-encryption-key-never-used-with-debug-off"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

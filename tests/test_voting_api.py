@@ -93,9 +93,7 @@ def test_nothing_is_accepted_before_opening_or_after_closing(cast: Cast, round_:
     voters_check_in(session=round_.session, codes=None)
     early = credentials_issue(round_=round_)[0].code
     assert _error(post_ballot(Client(), "R1", early, {"P1": "yes"})) == (409, "round_not_open")
-    Round.objects.filter(pk=round_.pk).update(status="open")
-    round_.refresh_from_db()
-    round_close(round_=round_)
+    round_close(round_=round_open(round_=round_))
     with pytest.raises(ValidationError):
         credentials_issue(round_=round_)  # no card may be issued after closing either
     assert _error(post_ballot(Client(), "R1", early, {"P1": "yes"})) == (409, "round_not_open")
