@@ -5,13 +5,13 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from ballots.credentials import code_hash
-from ballots.models import Credential, Round
+from ballots.models import Ballot, Bundle, Credential, Round, RoundStatus
 from ballots.selectors import round_state
 from ballots.services import CastRefused, CastResult, ballot_cast
 
@@ -107,3 +107,30 @@ def credential(request: HttpRequest, round_code: str) -> JsonResponse:
             "voter": card.voter.name if card.voter else None,
         }
     )
+
+
+@require_GET
+def audit_zip(request: HttpRequest, round_code: str) -> HttpResponse:
+    round_ = _round(round_code)
+    if round_ is None:
+        return _unknown_round()
+    bundle = Bundle.objects.filter(round=round_).first()
+    if bundle is None:
+        return error(409, "round_not_closed", _("The round is not closed yet."))
+    response = HttpResponse(bytes(bundle.archive), content_type="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{round_.code}.zip"'
+    response.headers["X-Content-SHA256"] = bundle.archive_sha256
+    return response
+
+
+@require_GET
+def receipt(request: HttpRequest, receipt: str) -> JsonResponse:
+    """Which closed round's board a receipt stands on."""
+    found = (
+        Ballot.objects.filter(receipt=receipt.lower(), round__status=RoundStatus.CLOSED)
+        .values_list("round__code", flat=True)
+        .first()
+    )
+    if found is None:
+        return error(404, "unknown_receipt", _("No closed round's board has this receipt."))
+    return JsonResponse({"round": found})

@@ -1,6 +1,7 @@
 """The audit bundle of audit-format.md, built from a round's records and signed at close."""
 
 import io
+import json
 import zipfile
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +18,8 @@ NAMES = ("manifest.json", "ballots.jsonl", "tally.json", "signature.json")
 EPOCH = (2000, 1, 1, 0, 0, 0)
 
 
-def utc_text(moment: datetime) -> str:
+def utc_text(moment: datetime | None) -> str:
+    assert moment is not None, "a signed round has been opened and closed"
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -67,13 +69,44 @@ def files(round_: Round, ballots: list[Ballot], tally: dict[str, Any]) -> dict[s
     """The three signed files, from the round's records at close."""
     present = round_.session.voters.filter(present=True).count()
     issued = round_.credentials.filter(revoked=False).count()
+    return content(
+        manifest(round_, present=present, credentials_issued=issued), records(ballots), tally
+    )
+
+
+def content(
+    manifest: dict[str, Any], board: list[BallotRecord], tally: dict[str, Any]
+) -> dict[str, bytes]:
     return {
-        "manifest.json": canonical_json(
-            manifest(round_, present=present, credentials_issued=issued)
-        ),
-        "ballots.jsonl": board_bytes(records(ballots)),
+        "manifest.json": canonical_json(manifest),
+        "ballots.jsonl": board_bytes(board),
         "tally.json": canonical_json(tally),
     }
+
+
+def stored_records_problems(round_: Round) -> list[str]:
+    """Where a closed round's stored records no longer match its signed bundle."""
+    bundle = round_.bundle
+    problems = []
+    if board_bytes(records(list(round_.ballots.all()))) != bytes(bundle.ballots):
+        problems.append("the stored ballots differ from the signed ballots.jsonl")
+    if canonical_json(round_.tally) != bytes(bundle.tally):
+        problems.append("the stored tally differs from the signed tally.json")
+    signed = json.loads(bytes(bundle.manifest))
+    signed_round = signed["round"]
+    if [(i["id"], i["number"], i["title"]) for i in signed["items"]] != list(
+        round_.items.order_by("number").values_list("code", "number", "title")
+    ):
+        problems.append("the stored items differ from the signed manifest")
+    if (signed_round["present"], signed_round["to_select"], signed_round["max_yes_per_ballot"]) != (
+        round_.present_at_close,
+        round_.to_select,
+        round_.max_yes_per_ballot,
+    ):
+        problems.append("the stored round facts differ from the signed manifest")
+    if signed["public_key"] != round_.public_key:
+        problems.append("the stored public key differs from the signed manifest")
+    return problems
 
 
 def signature(

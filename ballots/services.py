@@ -259,8 +259,9 @@ def _give_key(round_: Round) -> None:
 
 def _sign(round_: Round, ballots: list[Ballot]) -> None:
     """Write the bundle's files, sign them with the round's key, store them, destroy the key."""
-    if not round_.sealed_key:
+    if not round_.sealed_key or not round_.key_salt:
         _give_key(round_)  # a round opened before keys existed: sign with a key made now
+    assert round_.key_salt is not None and round_.sealed_key is not None
     key = signing.unseal(
         settings.SIGNING_KEK,
         round_.code,
