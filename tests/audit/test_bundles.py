@@ -1,0 +1,295 @@
+"""Bundles from real sessions verify; every alteration is caught, and the verifier says where."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.core.management import call_command
+from django.test import Client
+
+from ballots.canonical import canonical_json, sha256_hex
+from ballots.models import Round, Voter
+from ballots.services import round_close
+from ballots.signing import public_hex
+from ballots.verify import verify
+from tests.audit.bundles import board, first_failure, read, rehash, with_board, write
+from tests.conftest import Cast
+from tests.voting import make_round, make_session, open_with_cards, post_ballot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+MARKS = [
+    {"P1": "yes", "P2": "yes"},
+    {"P1": "yes", "P3": "no"},
+    {"P1": "no", "P2": "yes", "P4": "abstain"},
+    {"P2": "yes"},
+    {},
+    {"P1": "yes", "P2": "yes"},
+]
+
+
+def _closed(cast: Cast, secrecy: str) -> Round:
+    round_ = make_round(make_session(cast.body, seats=7), secrecy=secrecy, max_yes=2)
+    for card, marks in zip(open_with_cards(round_), MARKS, strict=False):
+        assert post_ballot(Client(), "R1", card.code, marks).status_code == 201
+    return round_close(round_=round_)
+
+
+@pytest.fixture
+def secret(cast: Cast, tmp_path: Path) -> tuple[Round, Path]:
+    round_ = _closed(cast, "secret")
+    call_command("export_audit", "R1", "--out", str(tmp_path))
+    return round_, tmp_path / "R1.zip"
+
+
+@pytest.fixture
+def named(cast: Cast, tmp_path: Path) -> tuple[Round, Path]:
+    round_ = _closed(cast, "named")
+    call_command("export_audit", "R1", "--out", str(tmp_path))
+    return round_, tmp_path / "R1.zip"
+
+
+def test_a_secret_rounds_bundle_verifies_with_its_published_key(secret: tuple[Round, Path]) -> None:
+    round_, path = secret
+    outcomes = verify(path, round_.public_key)
+    assert [(o.number, o.passed) for o in outcomes] == [(n, True) for n in range(1, 7)]
+    content = read(path)
+    assert sorted(content) == ["ballots.jsonl", "manifest.json", "signature.json", "tally.json"]
+    manifest = json.loads(content["manifest.json"])
+    assert manifest["round"]["credentials_issued"] == 7 and manifest["round"]["present"] == 7
+    assert manifest["round"]["closed_at"].endswith("Z") and len(board(content)) == 6
+    assert all("voter" not in ballot for ballot in board(content))
+
+
+def test_a_named_rounds_bundle_verifies_and_names_each_voter_once(
+    named: tuple[Round, Path],
+) -> None:
+    round_, path = named
+    assert all(o.passed for o in verify(path, round_.public_key))
+    voters = [ballot["voter"] for ballot in board(read(path))]
+    assert len(voters) == len(set(voters)) == 6
+
+
+def test_the_api_serves_the_same_bytes_as_the_export(secret: tuple[Round, Path]) -> None:
+    response = Client().get("/api/v1/rounds/R1/audit.zip")
+    assert response.status_code == 200 and response.content == secret[1].read_bytes()
+
+
+def test_the_verifier_runs_without_django(secret: tuple[Round, Path], tmp_path: Path) -> None:
+    receipts = tmp_path / "receipts.txt"
+    receipts.write_text("\n".join(b["receipt"] for b in board(read(secret[1]))[:3]))
+    blocked = (
+        "import sys, runpy; sys.modules['django'] = None; "  # any Django import now fails
+        "sys.argv = ['verify', *sys.argv[1:]]; runpy.run_module('ballots.verify', run_name='__main__')"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            blocked,
+            str(secret[1]),
+            "--key",
+            secret[0].public_key,
+            "--receipts",
+            str(receipts),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("[PASS]") == 7 and "VERIFIED" in done.stdout
+
+
+def test_verify_audit_fails_loudly_on_a_bad_bundle(
+    secret: tuple[Round, Path], tmp_path: Path
+) -> None:
+    content = read(secret[1])
+    content["tally.json"] = content["tally.json"].replace(
+        b'"ballots_valid":6', b'"ballots_valid":5'
+    )
+    bad = write(tmp_path / "bad.zip", content)
+    with pytest.raises(Exception, match="NOT VERIFIED"):
+        call_command("verify_audit", str(bad))
+
+
+def _altered(path: Path, tmp_path: Path, change: object) -> Path:
+    content = read(path)
+    records = board(content)
+    result = change(content, records)  # type: ignore[operator]
+    return write(tmp_path / "altered.zip", result)
+
+
+def test_a_changed_choice_is_caught_on_the_board(
+    secret: tuple[Round, Path], tmp_path: Path
+) -> None:
+    def change(content: dict[str, bytes], records: list[dict[str, object]]) -> dict[str, bytes]:
+        records[0]["choices"] = {"P1": "no"}
+        return with_board(content, records)
+
+    number, name, reason = first_failure(verify(_altered(secret[1], tmp_path, change)))
+    assert (number, name) == (2, "board") and "id does not match its content" in reason
+
+
+def test_an_added_ballot_is_caught_by_the_counts(
+    secret: tuple[Round, Path], tmp_path: Path
+) -> None:
+    def change(content: dict[str, bytes], records: list[dict[str, object]]) -> dict[str, bytes]:
+        extra = rehash({"choices": {"P4": "yes"}, "nonce": "ab" * 16})
+        return with_board(content, sorted([*records, extra], key=lambda r: str(r["id"])))
+
+    number, name, reason = first_failure(verify(_altered(secret[1], tmp_path, change)))
+    assert (number, name) == (4, "counts") and "board has 7 lines" in reason
+
+
+def test_a_removed_ballot_is_caught_by_the_counts(
+    secret: tuple[Round, Path], tmp_path: Path
+) -> None:
+    def change(content: dict[str, bytes], records: list[dict[str, object]]) -> dict[str, bytes]:
+        return with_board(content, records[1:])
+
+    number, name, reason = first_failure(verify(_altered(secret[1], tmp_path, change)))
+    assert (number, name) == (4, "counts") and "board has 5 lines" in reason
+
+
+def test_a_duplicated_ballot_is_caught_on_the_board(
+    secret: tuple[Round, Path], tmp_path: Path
+) -> None:
+    def change(content: dict[str, bytes], records: list[dict[str, object]]) -> dict[str, bytes]:
+        return with_board(content, [records[0], *records])
+
+    number, name, reason = first_failure(verify(_altered(secret[1], tmp_path, change)))
+    assert (number, name) == (2, "board") and "repeated id" in reason
+
+
+def test_reordered_lines_are_caught_on_the_board(
+    secret: tuple[Round, Path], tmp_path: Path
+) -> None:
+    def change(content: dict[str, bytes], records: list[dict[str, object]]) -> dict[str, bytes]:
+        return with_board(content, list(reversed(records)))
+
+    number, name, reason = first_failure(verify(_altered(secret[1], tmp_path, change)))
+    assert (number, name) == (2, "board") and "not sorted by id" in reason
+
+
+def test_a_changed_count_in_the_tally_is_caught(secret: tuple[Round, Path], tmp_path: Path) -> None:
+    def change(content: dict[str, bytes], records: list[dict[str, object]]) -> dict[str, bytes]:
+        tally = json.loads(content["tally.json"])
+        tally["results"][0]["counts"]["yes"] += 1
+        return {**content, "tally.json": canonical_json(tally)}
+
+    outcomes = verify(_altered(secret[1], tmp_path, change))
+    number, name, reason = first_failure(outcomes)
+    assert (number, name) == (5, "tally") and "results" in reason
+    assert (
+        not outcomes[5].passed and "tally.json" in outcomes[5].reason
+    )  # and the hash no longer matches
+
+
+def test_a_bundle_re_signed_with_another_key_fails_against_the_published_key(
+    secret: tuple[Round, Path], tmp_path: Path
+) -> None:
+    def change(content: dict[str, bytes], records: list[dict[str, object]]) -> dict[str, bytes]:
+        forger = Ed25519PrivateKey.generate()
+        manifest = json.loads(content["manifest.json"])
+        manifest["public_key"] = public_hex(forger)
+        content = {**content, "manifest.json": canonical_json(manifest)}
+        signed = {
+            "round": "R1",
+            "manifest": sha256_hex(content["manifest.json"]),
+            "ballots": sha256_hex(content["ballots.jsonl"]),
+            "tally": sha256_hex(content["tally.json"]),
+        }
+        signature = {
+            "algorithm": "Ed25519",
+            "public_key": public_hex(forger),
+            "signed": signed,
+            "signature": forger.sign(canonical_json(signed)).hex(),
+        }
+        return {**content, "signature.json": canonical_json(signature)}
+
+    forged = _altered(secret[1], tmp_path, change)
+    assert all(o.passed for o in verify(forged))  # consistent in itself …
+    number, name, reason = first_failure(verify(forged, secret[0].public_key))
+    assert (number, name) == (
+        6,
+        "signature",
+    ) and "out of band" in reason  # … but not the key we hold
+
+
+def test_a_non_canonical_line_is_caught(secret: tuple[Round, Path], tmp_path: Path) -> None:
+    def change(content: dict[str, bytes], records: list[dict[str, object]]) -> dict[str, bytes]:
+        lines = content["ballots.jsonl"].splitlines(keepends=True)
+        lines[2] = lines[2].replace(b'":', b'": ', 1)
+        return {**content, "ballots.jsonl": b"".join(lines)}
+
+    number, name, reason = first_failure(verify(_altered(secret[1], tmp_path, change)))
+    assert (number, name) == (2, "board") and "line 3 is not canonical JSON" in reason
+
+
+def test_a_wrong_nonce_is_caught(secret: tuple[Round, Path], tmp_path: Path) -> None:
+    def change(content: dict[str, bytes], records: list[dict[str, object]]) -> dict[str, bytes]:
+        shorter = rehash({**records[0], "nonce": "abc"})
+        return with_board(content, sorted([shorter, *records[1:]], key=lambda r: str(r["id"])))
+
+    number, name, reason = first_failure(verify(_altered(secret[1], tmp_path, change)))
+    assert (number, name) == (2, "board") and "nonce is not 32 hex digits" in reason
+
+
+def test_a_voter_added_to_a_secret_ballot_is_caught(
+    secret: tuple[Round, Path], tmp_path: Path
+) -> None:
+    def change(content: dict[str, bytes], records: list[dict[str, object]]) -> dict[str, bytes]:
+        marked = rehash({**records[0], "voter": "V001"})
+        return with_board(content, sorted([marked, *records[1:]], key=lambda r: str(r["id"])))
+
+    number, name, reason = first_failure(verify(_altered(secret[1], tmp_path, change)))
+    assert (number, name) == (3, "choices") and "secret ballot carries a voter" in reason
+
+
+def test_a_named_voter_voting_twice_is_caught(named: tuple[Round, Path], tmp_path: Path) -> None:
+    def change(content: dict[str, bytes], records: list[dict[str, object]]) -> dict[str, bytes]:
+        twice = rehash({**records[1], "voter": records[0]["voter"]})
+        return with_board(
+            content, sorted([records[0], twice, *records[2:]], key=lambda r: str(r["id"]))
+        )
+
+    number, name, reason = first_failure(verify(_altered(named[1], tmp_path, change)))
+    assert (number, name) == (3, "choices") and "votes twice" in reason
+
+
+def test_a_receipt_not_on_the_board_is_reported(secret: tuple[Round, Path]) -> None:
+    outcomes = verify(secret[1], receipts=["0123456789abcdef"])
+    assert first_failure(outcomes)[:2] == (7, "receipts")
+
+
+def test_sql_behind_the_apps_back_is_caught(secret: tuple[Round, Path]) -> None:
+    call_command("check_round", "R1")  # untouched: verified
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ballots_ballot SET choices = %s WHERE id = (SELECT MIN(id) FROM ballots_ballot)",
+            [json.dumps({"P4": "yes"})],
+        )
+    with pytest.raises(Exception, match="NOT VERIFIED"):
+        call_command("check_round", "R1")
+
+
+def test_a_bundle_edited_in_the_database_fails_its_signature(secret: tuple[Round, Path]) -> None:
+    from django.db import connection
+
+    round_ = secret[0]
+    tally = bytes(round_.bundle.tally).replace(b'"outcome":"', b'"outcome":"x', 1)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE ballots_bundle SET tally = %s", [tally])
+    with pytest.raises(Exception, match="NOT VERIFIED"):
+        call_command("check_round", "R1")
+
+
+def test_a_voter_checked_in_after_the_close_changes_nothing_signed(
+    secret: tuple[Round, Path], cast: Cast
+) -> None:
+    Voter.objects.filter(present=False).update(present=True)  # later arrivals, for a later round
+    call_command("check_round", "R1")
