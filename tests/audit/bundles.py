@@ -1,6 +1,5 @@
 """Helpers to take a bundle apart, alter it, and put it back together."""
 
-import io
 import json
 import zipfile
 from pathlib import Path

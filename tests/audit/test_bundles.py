@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from ballots.canonical import canonical_json, sha256_hex
@@ -82,7 +83,8 @@ def test_the_verifier_runs_without_django(secret: tuple[Round, Path], tmp_path: 
     receipts.write_text("\n".join(b["receipt"] for b in board(read(secret[1]))[:3]))
     blocked = (
         "import sys, runpy; sys.modules['django'] = None; "  # any Django import now fails
-        "sys.argv = ['verify', *sys.argv[1:]]; runpy.run_module('ballots.verify', run_name='__main__')"
+        "sys.argv = ['verify', *sys.argv[1:]]; "
+        "runpy.run_module('ballots.verify', run_name='__main__')"
     )
     done = subprocess.run(
         [
@@ -266,11 +268,10 @@ def test_a_receipt_not_on_the_board_is_reported(secret: tuple[Round, Path]) -> N
 
 def test_sql_behind_the_apps_back_is_caught(secret: tuple[Round, Path]) -> None:
     call_command("check_round", "R1")  # untouched: verified
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE ballots_ballot SET choices = %s WHERE id = (SELECT MIN(id) FROM ballots_ballot)",
+            "UPDATE ballots_ballot SET choices = %s "
+            "WHERE id = (SELECT MIN(id) FROM ballots_ballot)",
             [json.dumps({"P4": "yes"})],
         )
     with pytest.raises(Exception, match="NOT VERIFIED"):
@@ -278,8 +279,6 @@ def test_sql_behind_the_apps_back_is_caught(secret: tuple[Round, Path]) -> None:
 
 
 def test_a_bundle_edited_in_the_database_fails_its_signature(secret: tuple[Round, Path]) -> None:
-    from django.db import connection
-
     round_ = secret[0]
     tally = bytes(round_.bundle.tally).replace(b'"outcome":"', b'"outcome":"x', 1)
     with connection.cursor() as cursor:
