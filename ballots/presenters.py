@@ -17,6 +17,16 @@ OPTION_LABELS: dict[str, str | Promise] = {
     "basically_satisfied": _("Basically satisfied"),
     "dissatisfied": _("Dissatisfied"),
 }
+# One character a cell, for the bulletin board's grid of ballots.
+SHORT_OPTIONS: dict[str, str | Promise] = {
+    "yes": _("F"),
+    "no": _("A"),
+    "abstain": _("Ab"),
+    "unmarked": "·",
+    "satisfied": _("S"),
+    "basically_satisfied": _("BS"),
+    "dissatisfied": _("D"),
+}
 OUTCOMES: dict[str, str | Promise] = {
     "final": _("Final"),
     "runoff_required": _("A runoff is needed among the tied items"),

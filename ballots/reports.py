@@ -2,6 +2,7 @@
 
 import io
 
+import segno
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -10,10 +11,12 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ballots.models import Round
+from ballots.pdf_fonts import chinese_font
 from ballots.presenters import option_headers, outcome_words, result_rows
+from ballots.signing import fingerprint
 
 
 def figures(round_: Round) -> list[tuple[str, int]]:
@@ -45,9 +48,7 @@ def _table_rows(round_: Round) -> list[list[str]]:
     return rows
 
 
-def results_pdf(round_: Round, extra_lines: list[str] | None = None) -> bytes:
-    from ballots.pdf_fonts import chinese_font
-
+def results_pdf(round_: Round, board_url: str) -> bytes:
     font = chinese_font()
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1)
     text = ParagraphStyle("text", fontName=font, fontSize=10, leading=15)
@@ -97,8 +98,23 @@ def results_pdf(round_: Round, extra_lines: list[str] | None = None) -> bytes:
         Spacer(1, 4 * mm),
         Paragraph(_("Outcome: %(words)s") % {"words": outcome_words(round_)}, text),
     ]
-    for line in extra_lines or []:
-        story.append(Paragraph(line, text))
+    bundle = getattr(round_, "bundle", None)
+    if bundle is not None:
+        mono = ParagraphStyle("mono", fontName="Courier", fontSize=9, leading=12)
+        qr = io.BytesIO()
+        segno.make(board_url, error="m").save(qr, kind="png", scale=4, border=2)
+        qr.seek(0)
+        story += [
+            Spacer(1, 4 * mm),
+            Paragraph(_("Round key fingerprint (published; read it aloud to check):"), text),
+            Paragraph(fingerprint(round_.public_key), mono),
+            Paragraph(
+                _("SHA-256 of the audit bundle %(name)s:") % {"name": f"{round_.code}.zip"}, text
+            ),
+            Paragraph(bundle.archive_sha256, mono),
+            Paragraph(_("The public bulletin board: %(url)s") % {"url": board_url}, text),
+            Image(qr, width=28 * mm, height=28 * mm, hAlign="LEFT"),
+        ]
     closed = (
         timezone.localtime(round_.closed_at).strftime("%Y-%m-%d %H:%M") if round_.closed_at else ""
     )

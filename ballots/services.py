@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
@@ -14,8 +15,10 @@ from django.utils.translation import gettext as _
 
 from ballots import audit, live, signing
 from ballots import credentials as card_codes
+from ballots.action_log import action_record
 from ballots.canonical import canonical_json, sha256_hex
 from ballots.models import (
+    Action,
     Ballot,
     BallotReply,
     Bundle,
@@ -57,6 +60,7 @@ def session_create(
     date: Any,
     rules_text: str = "",
     voters: list[tuple[str, str]] | None = None,
+    actor: User | None = None,
 ) -> Session:
     """A session with its roster: the given voters, or else the body's seated representatives."""
     with transaction.atomic():
@@ -72,10 +76,17 @@ def session_create(
             Voter.objects.bulk_create(
                 Voter(session=session, code=code, name=name) for code, name in voters
             )
+        action_record(
+            body=body,
+            actor=actor,
+            action=Action.SESSION_CREATED,
+            subject=session.code,
+            detail={"title": title, "voters": session.voters.count()},
+        )
     return session
 
 
-def session_import(spec: SessionSpec) -> Session:
+def session_import(spec: SessionSpec, *, actor: User | None = None) -> Session:
     """Create what a session file describes; refuse whole if any id is already taken."""
     taken = []
     if Session.objects.filter(code=spec.id).exists():
@@ -89,7 +100,12 @@ def session_import(spec: SessionSpec) -> Session:
     with transaction.atomic():
         body = _body_named(spec.body)
         session = session_create(
-            body=body, code=spec.id, title=spec.title, date=spec.date, voters=spec.voters
+            body=body,
+            code=spec.id,
+            title=spec.title,
+            date=spec.date,
+            voters=spec.voters,
+            actor=actor,
         )
         for r in spec.rounds:
             round_create(
@@ -100,7 +116,15 @@ def session_import(spec: SessionSpec) -> Session:
                 to_select=r.to_select,
                 max_yes=r.max_yes_per_ballot,
                 items=[(i.id, i.number, i.title, None) for i in r.items],
+                actor=actor,
             )
+        action_record(
+            body=body,
+            actor=actor,
+            action=Action.SESSION_IMPORTED,
+            subject=session.code,
+            detail={"rounds": [r.id for r in spec.rounds]},
+        )
     return session
 
 
@@ -113,7 +137,7 @@ def _body_named(name: str) -> Body:
     return Body.objects.create(slug=slug, name=name, level=Level.TOWNSHIP)
 
 
-def voters_check_in(*, session: Session, codes: list[str] | None) -> int:
+def voters_check_in(*, session: Session, codes: list[str] | None, actor: User | None = None) -> int:
     """Mark voters present (报到): these codes, or everyone when None. Returns how many changed."""
     rows = session.voters.all()
     if codes is not None:
@@ -125,7 +149,16 @@ def voters_check_in(*, session: Session, codes: list[str] | None) -> int:
             )
         rows = rows.filter(code__in=codes)
     with transaction.atomic():
+        newly = list(rows.filter(present=False).values_list("code", flat=True))
         changed = rows.filter(present=False).update(present=True)
+        if changed:
+            action_record(
+                body=session.body,
+                actor=actor,
+                action=Action.CHECKED_IN,
+                subject=session.code,
+                detail={"voters": sorted(newly)},
+            )
     for round_ in session.rounds.filter(status=RoundStatus.OPEN):
         transaction.on_commit(partial(live.round_changed, round_.code))
     return changed
@@ -144,6 +177,7 @@ def round_create(
     max_yes: int | None,
     items: list[tuple[str, int, str, Candidate | None]],
     follows: Round | None = None,
+    actor: User | None = None,
 ) -> Round:
     if not items:
         raise ValidationError(_("A round needs at least one item."))
@@ -166,6 +200,20 @@ def round_create(
         Item.objects.bulk_create(
             Item(round=round_, code=c, number=n, title=t, candidate=cand) for c, n, t, cand in items
         )
+        action_record(
+            body=session.body,
+            actor=actor,
+            action=Action.ROUND_CREATED,
+            subject=code,
+            detail={
+                "kind": kind,
+                "secrecy": secrecy,
+                "to_select": to_select,
+                "max_yes_per_ballot": max_yes,
+                "items": [item[0] for item in items],
+                "follows": follows.code if follows else None,
+            },
+        )
     return round_
 
 
@@ -177,6 +225,7 @@ def round_create_from_list(
     secrecy: str,
     to_select: int | None,
     max_yes: int | None,
+    actor: User | None = None,
 ) -> Round:
     """A selection round on a year's published candidate list, in list order."""
     if year not in published_years(session.body):
@@ -192,10 +241,11 @@ def round_create_from_list(
         to_select=to_select,
         max_yes=max_yes,
         items=[(f"C{c.pk}", n, c.name, c) for n, c in enumerate(listed, start=1)],
+        actor=actor,
     )
 
 
-def round_open(*, round_: Round) -> Round:
+def round_open(*, round_: Round, actor: User | None = None) -> Round:
     with transaction.atomic():
         round_ = Round.objects.select_for_update().select_related("session__body").get(pk=round_.pk)
         if round_.status != RoundStatus.DRAFT:
@@ -215,11 +265,18 @@ def round_open(*, round_: Round) -> Round:
         round_.opened_at = timezone.now().replace(microsecond=0)
         _give_key(round_)
         round_.save(update_fields=["status", "opened_at", "public_key", "key_salt", "sealed_key"])
+        action_record(
+            body=round_.session.body,
+            actor=actor,
+            action=Action.ROUND_OPENED,
+            subject=round_.code,
+            detail={"present": present, "seats": seats, "public_key": round_.public_key},
+        )
         transaction.on_commit(lambda: live.round_changed(round_.code, at_once=True))
     return round_
 
 
-def round_close(*, round_: Round) -> Round:
+def round_close(*, round_: Round, actor: User | None = None) -> Round:
     """Stop voting, count under the published rules and store the tally."""
     with transaction.atomic():
         # Waits for casts in flight (they hold the round FOR SHARE) and keeps new ones out.
@@ -243,6 +300,17 @@ def round_close(*, round_: Round) -> Round:
                 "key_salt",
                 "sealed_key",
             ]
+        )
+        action_record(
+            body=round_.session.body,
+            actor=actor,
+            action=Action.ROUND_CLOSED,
+            subject=round_.code,
+            detail={
+                "ballots_cast": round_.tally["ballots_cast"],
+                "outcome": round_.tally["outcome"],
+                "bundle_sha256": round_.bundle.archive_sha256,
+            },
         )
         transaction.on_commit(lambda: live.round_changed(round_.code, at_once=True))
     return round_
@@ -295,7 +363,7 @@ def _forget_arrival_order(round_: Round, ballots: list[Ballot]) -> None:
     BallotReply.objects.bulk_create(replies)
 
 
-def round_follow_up(*, round_: Round) -> Round:
+def round_follow_up(*, round_: Round, actor: User | None = None) -> Round:
     """The next round a result calls for: a runoff among tied items, or a vote on places left."""
     if not round_.is_closed or round_.tally is None:
         raise ValidationError(_("The round is not closed."))
@@ -321,7 +389,27 @@ def round_follow_up(*, round_: Round) -> Round:
         max_yes=min(places, len(items)) if round_.max_yes_per_ballot else None,
         items=[(i.code, n, i.title, i.candidate) for n, i in enumerate(items, start=1)],
         follows=round_,
+        actor=actor,
     )
+
+
+def round_publish(*, round_: Round, actor: User | None = None) -> Round:
+    """The presidium's notice (公告): the result is announced as final for the record."""
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().select_related("session__body").get(pk=round_.pk)
+        if not round_.is_closed:
+            raise ValidationError(_("The round is not closed."))
+        if round_.results_published_at is None:
+            round_.results_published_at = timezone.now()
+            round_.save(update_fields=["results_published_at"])
+            action_record(
+                body=round_.session.body,
+                actor=actor,
+                action=Action.RESULT_PUBLISHED,
+                subject=round_.code,
+                detail={},
+            )
+    return round_
 
 
 # -- credentials -------------------------------------------------------------------------------
@@ -335,7 +423,7 @@ class Card:
     voter_name: str | None
 
 
-def credentials_issue(*, round_: Round) -> list[Card]:
+def credentials_issue(*, round_: Round, actor: User | None = None) -> list[Card]:
     """Cards for present voters who have none yet. A secret round's cards name nobody, shuffled."""
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
@@ -361,6 +449,14 @@ def credentials_issue(*, round_: Round) -> list[Card]:
                 serial += 1
             secrets.SystemRandom().shuffle(cards)  # hand-out order says nothing
         Credential.objects.bulk_create(rows)
+        if rows:
+            action_record(
+                body=round_.session.body,
+                actor=actor,
+                action=Action.CARDS_ISSUED,
+                subject=round_.code,
+                detail={"cards": len(rows), "numbers": sorted(c.serial for c in rows)},
+            )
     return cards
 
 
@@ -370,7 +466,7 @@ def _credential(round_: Round, code: str, serial: int, voter: Voter | None) -> C
     )
 
 
-def credential_revoke(*, round_: Round, serial: int) -> Credential:
+def credential_revoke(*, round_: Round, serial: int, actor: User | None = None) -> Credential:
     with transaction.atomic():
         card = Credential.objects.select_for_update().filter(round=round_, serial=serial).first()
         if card is None:
@@ -381,6 +477,13 @@ def credential_revoke(*, round_: Round, serial: int) -> Credential:
             raise ValidationError(_("Card %(n)d has already been used to vote.") % {"n": serial})
         card.revoked = True
         card.save(update_fields=["revoked"])
+        action_record(
+            body=round_.session.body,
+            actor=actor,
+            action=Action.CARD_REVOKED,
+            subject=round_.code,
+            detail={"number": serial},
+        )
     return card
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("vote/", public.vote, name="vote"),
     path("hall/<str:code>/", public.hall, name="hall"),
     path("results/<str:code>/", public.results, name="results"),
+    path("board/<str:code>/", public.board, name="board"),
     re_path(
         r"^results/(?P<code>[\w-]+)/result\.(?P<kind>pdf|xlsx)$",
         public.results_download,

@@ -207,12 +207,15 @@ MATRIX = [
     ),
     Row("vote", ALL, lambda w: {}),
     Row("hall", ALL, public_round("open_round")),
-    Row("results", READERS, public_round("closed_round"), label="results:unpublished"),
+    # A closed round's result, board and bundle are public: announced in the hall as it closes.
+    Row("results", ALL, public_round("closed_round")),
+    Row("results", set(), public_round("open_round"), label="results:still-open"),
+    Row("results_download", ALL, lambda w: {"code": w.closed_round.code, "kind": "pdf"}),
+    Row("board", ALL, public_round("closed_round")),
+    Row("board", set(), public_round("open_round"), label="board:still-open"),
+    Row("api_audit_zip", ALL, lambda w: {"round_code": w.closed_round.code}),
     Row(
-        "results_download",
-        READERS,
-        lambda w: {"code": w.closed_round.code, "kind": "pdf"},
-        label="results_download:unpublished",
+        "api_receipt", set(), lambda w: {"receipt": "0123456789abcdef"}, label="api_receipt:unknown"
     ),
     Row("session_index", READERS, body),
     Row(

@@ -1,16 +1,24 @@
 """What the hall and the public see: the tablet ballot, the hall screen, published results."""
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ballots.credentials import code_hash
 from ballots.forms import CardCodeForm
 from ballots.models import Credential, Round
-from ballots.presenters import option_headers, outcome_words, result_rows
+from ballots.presenters import (
+    OPTION_LABELS,
+    SHORT_OPTIONS,
+    option_headers,
+    outcome_words,
+    result_rows,
+)
 from ballots.reports import figures, results_pdf, results_xlsx
 from ballots.selectors import ballot_items, round_state
-from projects.access import access_for
+from ballots.signing import fingerprint
 
 
 def vote(request: HttpRequest) -> HttpResponse:
@@ -61,6 +69,7 @@ def hall(request: HttpRequest, code: str) -> HttpResponse:
             "session": round_.session,
             "state": round_state(round_),
             "rows": result_rows(round_, ranked=True) if round_.is_closed else [],
+            "fingerprint": fingerprint(round_.public_key) if round_.public_key else "",
             "headers": option_headers(round_),
             "outcome": outcome_words(round_),
         },
@@ -68,15 +77,56 @@ def hall(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _readable_result(request: HttpRequest, code: str) -> Round:
+    """A closed round's result is public at once: it is announced in the hall as it closes."""
     round_ = get_object_or_404(Round.objects.select_related("session__body"), code=code)
     if not round_.is_closed:
         raise Http404
-    if (
-        round_.results_published_at is None
-        and not access_for(request.user, round_.session.body).can_read_all
-    ):
-        raise Http404  # not announced yet: staff and auditors only
     return round_
+
+
+BOARD_PAGE = 50
+
+
+def board(request: HttpRequest, code: str) -> HttpResponse:
+    """The public bulletin board (公示) of a closed round: figures, tally, key, and every ballot."""
+    round_ = _readable_result(request, code)
+    items = list(round_.items.order_by("number"))
+    page = Paginator(round_.ballots.order_by("id"), BOARD_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        (b.receipt, [SHORT_OPTIONS[b.choices.get(i.code, "unmarked")] for i in items]) for b in page
+    ]
+    wanted = request.GET.get("receipt", "").strip().lower()
+    found = None
+    if wanted:
+        ballot = round_.ballots.filter(receipt=wanted).first()
+        found = (
+            [
+                (i.number, i.title, OPTION_LABELS[ballot.choices.get(i.code, "unmarked")])
+                for i in items
+            ]
+            if ballot
+            else []
+        )
+    return render(
+        request,
+        "ballots/board.html",
+        {
+            "round": round_,
+            "session": round_.session,
+            "body": round_.session.body,
+            "figures": figures(round_),
+            "rows": result_rows(round_),
+            "headers": option_headers(round_),
+            "outcome": outcome_words(round_),
+            "fingerprint": fingerprint(round_.public_key),
+            "bundle_sha256": round_.bundle.archive_sha256,
+            "items": items,
+            "page": page,
+            "board_rows": rows,
+            "wanted": wanted,
+            "found": found,
+        },
+    )
 
 
 def results(request: HttpRequest, code: str) -> HttpResponse:
@@ -99,7 +149,8 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
 def results_download(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     round_ = _readable_result(request, code)
     if kind == "pdf":
-        response = HttpResponse(results_pdf(round_), content_type="application/pdf")
+        board_url = request.build_absolute_uri(reverse("board", kwargs={"code": round_.code}))
+        response = HttpResponse(results_pdf(round_, board_url), content_type="application/pdf")
     else:
         response = HttpResponse(
             results_xlsx(round_),

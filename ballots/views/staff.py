@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,11 +24,13 @@ from ballots.services import (
     round_create_from_list,
     round_follow_up,
     round_open,
+    round_publish,
     session_create,
     session_import,
     voters_check_in,
 )
 from ballots.session_file import SessionFileError, parse_session_file
+from ballots.signing import fingerprint
 from projects.access import Access, access_for, require
 from projects.http import AuthenticatedHttpRequest
 from projects.models import Body
@@ -82,6 +83,7 @@ def session_index(request: AuthenticatedHttpRequest, body: str) -> HttpResponse:
                 date=form.cleaned_data["date"],
                 rules_text=form.cleaned_data["rules_text"],
                 voters=voters,
+                actor=request.user,
             )
         except (ValidationError, RosterRefused) as error:
             _report(request, error)
@@ -115,7 +117,7 @@ def session_file_import(request: AuthenticatedHttpRequest, body: str) -> HttpRes
         return redirect("session_index", body=body)
     try:
         data = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
-        session = session_import(parse_session_file(data))
+        session = session_import(parse_session_file(data), actor=request.user)
     except (UnicodeDecodeError, json.JSONDecodeError):
         messages.error(request, _("The file is not UTF-8 JSON."))
     except (SessionFileError, ValidationError) as error:
@@ -164,7 +166,11 @@ def session_checkin(request: AuthenticatedHttpRequest, body: str, code: str) -> 
     session = _session(access, code)
     voter = request.POST.get("voter")
     try:
-        voters_check_in(session=session, codes=None if request.POST.get("all") else [voter or ""])
+        voters_check_in(
+            session=session,
+            codes=None if request.POST.get("all") else [voter or ""],
+            actor=request.user,
+        )
     except ValidationError as error:
         _report(request, error)
     if request.htmx and voter:
@@ -194,6 +200,7 @@ def round_new(request: AuthenticatedHttpRequest, body: str, code: str) -> HttpRe
             secrecy=data["secrecy"],
             to_select=data["to_select"],
             max_yes=data["max_yes"],
+            actor=request.user,
         )
     except ValidationError as error:
         _report(request, error)
@@ -224,6 +231,7 @@ def round_detail(request: AuthenticatedHttpRequest, body: str, code: str) -> Htt
             "outcome": outcome_words(round_),
             "next_round": round_.followers.first(),
             "revoke_form": RevokeForm(),
+            "fingerprint": fingerprint(round_.public_key) if round_.public_key else "",
         },
     )
 
@@ -236,20 +244,17 @@ def round_act(request: AuthenticatedHttpRequest, body: str, code: str, action: s
     round_ = _round(access, code)
     try:
         if action == "open":
-            round_open(round_=round_)
+            round_open(round_=round_, actor=request.user)
             messages.success(request, _("Voting is open."))
         elif action == "close":
-            round_close(round_=round_)
+            round_close(round_=round_, actor=request.user)
             messages.success(request, _("Voting is closed and counted."))
         elif action == "follow-up":
-            follow = round_follow_up(round_=round_)
+            follow = round_follow_up(round_=round_, actor=request.user)
             messages.success(request, _("Round %(code)s created.") % {"code": follow.code})
             return redirect("round_detail", body=body, code=follow.code)
         elif action == "publish":
-            require(round_.is_closed)
-            Round.objects.filter(pk=round_.pk, results_published_at__isnull=True).update(
-                results_published_at=timezone.now()
-            )
+            round_publish(round_=round_, actor=request.user)
             messages.success(request, _("The result is published."))
     except ValidationError as error:
         _report(request, error)
@@ -263,7 +268,7 @@ def round_cards(request: AuthenticatedHttpRequest, body: str, code: str) -> Http
     access = _access(request, body, manage=True)
     round_ = _round(access, code)
     try:
-        cards = credentials_issue(round_=round_)
+        cards = credentials_issue(round_=round_, actor=request.user)
     except ValidationError as error:
         _report(request, error)
         return redirect("round_detail", body=body, code=code)
@@ -285,7 +290,7 @@ def round_revoke(request: AuthenticatedHttpRequest, body: str, code: str) -> Htt
     form = RevokeForm(request.POST)
     if form.is_valid():
         try:
-            credential_revoke(round_=round_, serial=form.cleaned_data["serial"])
+            credential_revoke(round_=round_, serial=form.cleaned_data["serial"], actor=request.user)
         except ValidationError as error:
             _report(request, error)
         else:
