@@ -218,6 +218,8 @@ MATRIX = [
         "api_receipt", set(), lambda w: {"receipt": "0123456789abcdef"}, label="api_receipt:unknown"
     ),
     Row("session_index", READERS, body),
+    Row("action_log", READERS, body),
+    Row("action_log_download", READERS, body),
     Row(
         "session_import",
         {"congress"},
