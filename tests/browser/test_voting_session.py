@@ -138,7 +138,9 @@ def test_a_full_session_runs_from_the_ui(
     pattern_c = [c[n] for n in (*range(8), 9, 10)]
     patterns = [pattern_a] * 20 + [pattern_b] * 20 + [pattern_c] * 20
     position = {pk: n for n, pk in enumerate(c, start=1)}
-    tablet_vote(browser, base, codes[0], [position[pk] for pk in patterns[0]], shot="11-tablet")
+    receipt = tablet_vote(
+        browser, base, codes[0], [position[pk] for pk in patterns[0]], shot="11-tablet"
+    )
     tablet_vote(browser, base, codes[1], [position[pk] for pk in patterns[1]])
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(
@@ -156,6 +158,15 @@ def test_a_full_session_runs_from_the_ui(
     expect(hall.locator(".results tbody tr").first).to_contain_text("民生项目01")
     expect(hall.locator(".results .tag.warn")).to_have_count(3)
     screens.shot(hall, "13-hall-tie")
+
+    # The representative looks up their receipt on the public board (公示).
+    public = screens.person(width=390, height=844)
+    public.goto(f"{base}/board/{first.code}/")
+    public.fill("#receipt", receipt)
+    public.click(".receipt-search button[type=submit]")
+    expect(public.locator(".receipt-search .notice")).to_contain_text("在公示栏上")
+    expect(public.locator(".receipt-search .review-list li")).to_have_count(12)
+    screens.shot(public, "13b-board-receipt-found")
 
     staff.click("text=就得票相同的项目创建再次票决")
     expect(staff.locator(".muted").first).to_contain_text("应选 2 项")
