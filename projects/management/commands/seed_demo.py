@@ -141,7 +141,7 @@ class Command(BaseCommand):
                 investment_wan=Decimal(amount),
                 funding_source="镇级财政",
                 feasibility="已完成现场踏勘，用地和资金有保障。",
-                address=f"青山镇{name[:3]}",
+                address=station.address,
                 latitude=Decimal(str(lat)) if lat else None,
                 longitude=Decimal(str(lng)) if lng else None,
                 planned_completion=demo.RAISED_ON.replace(year=demo.DEMO_YEAR, month=12, day=31),
