@@ -11,7 +11,6 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,7 +27,8 @@ from urllib.parse import urlsplit
 import psycopg
 import websockets
 
-ROOT = Path(__file__).resolve().parent.parent
+from ballots.asgi_process import ROOT, free_port, start_daphne
+
 PROBES = 5  # cards kept back to time the hall update one cast at a time
 
 
@@ -57,15 +57,6 @@ class Figures:
 def _admin(postgres: str, sql: str) -> None:
     with psycopg.connect(f"{postgres}/postgres", autocommit=True) as connection:
         connection.execute(sql.encode())
-
-
-def _free_ports(count: int) -> list[int]:
-    ports = []
-    for _ in range(count):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            ports.append(int(probe.getsockname()[1]))
-    return ports
 
 
 class Bench:
@@ -168,36 +159,8 @@ class Bench:
         return figures
 
     def _start_servers(self) -> list[int]:
-        ports = _free_ports(self.plan.servers)
-        for port in ports:
-            self.servers.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "daphne",
-                        "-b",
-                        "127.0.0.1",
-                        "-p",
-                        str(port),
-                        "config.asgi:application",
-                    ],
-                    cwd=ROOT,
-                    env=self.env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-            )
-        for port in ports:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError("a server did not start") from None
-                    time.sleep(0.2)
+        ports = [free_port() for _ in range(self.plan.servers)]
+        self.servers = [start_daphne(port, self.env) for port in ports]
         return ports
 
     def _cast_all(

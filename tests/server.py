@@ -1,16 +1,14 @@
 """The real ASGI server (daphne) in a subprocess, on the test database: HTTP and WebSockets."""
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from ballots.asgi_process import free_port, start_daphne
 
 LOG = Path(settings.BASE_DIR) / "tests" / "artifacts" / "asgi-server.log"
 
@@ -23,15 +21,9 @@ def _database_url() -> str:
     return f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def asgi_server(django_db_setup: None, django_db_blocker: object) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     LOG.parent.mkdir(exist_ok=True)
     env = {
         **os.environ,
@@ -41,32 +33,7 @@ def asgi_server(django_db_setup: None, django_db_blocker: object) -> Iterator[st
         "SECURE_COOKIES": "false",
     }
     with LOG.open("wb") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "config.asgi:application",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError(f"the ASGI server did not start; see {LOG}") from None
-            time.sleep(0.2)
+        server = start_daphne(port, env, log)
     yield f"http://127.0.0.1:{port}"
     server.terminate()
     server.wait(timeout=10)

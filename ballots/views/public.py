@@ -111,13 +111,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "ballots/board.html",
         {
-            "round": round_,
-            "session": round_.session,
-            "body": round_.session.body,
-            "figures": figures(round_),
-            "rows": result_rows(round_),
-            "headers": option_headers(round_),
-            "outcome": outcome_words(round_),
+            **_result_context(round_),
             "fingerprint": fingerprint(round_.public_key),
             "bundle_sha256": round_.bundle.archive_sha256,
             "items": items,
@@ -129,21 +123,20 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _result_context(round_: Round) -> dict[str, object]:
+    return {
+        "round": round_,
+        "session": round_.session,
+        "body": round_.session.body,
+        "figures": figures(round_),
+        "rows": result_rows(round_),
+        "headers": option_headers(round_),
+        "outcome": outcome_words(round_),
+    }
+
+
 def results(request: HttpRequest, code: str) -> HttpResponse:
-    round_ = _readable_result(request, code)
-    return render(
-        request,
-        "ballots/results.html",
-        {
-            "round": round_,
-            "session": round_.session,
-            "body": round_.session.body,
-            "figures": figures(round_),
-            "rows": result_rows(round_),
-            "headers": option_headers(round_),
-            "outcome": outcome_words(round_),
-        },
-    )
+    return render(request, "ballots/results.html", _result_context(_readable_result(request, code)))
 
 
 def results_download(request: HttpRequest, code: str, kind: str) -> HttpResponse:

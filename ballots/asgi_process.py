@@ -1,0 +1,50 @@
+"""Run the ASGI server (daphne) as a child process on a free local port, for the bench and tests."""
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO
+
+ROOT = Path(__file__).resolve().parent.parent
+APPLICATION = "config.asgi:application"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_daphne(
+    port: int, env: Mapping[str, str], log: IO[bytes] | int = subprocess.DEVNULL
+) -> "subprocess.Popen[bytes]":
+    """Start the server and return once it accepts connections (or raise if it never does)."""
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "config.asgi:application",
+        ],
+        cwd=ROOT,
+        env=dict(env),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return server
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError(f"the ASGI server on port {port} did not start") from None
+            time.sleep(0.2)
