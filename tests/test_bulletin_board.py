@@ -1,5 +1,7 @@
 """The public bulletin board and receipt look-ups agree with the tally."""
 
+import subprocess
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -73,3 +75,16 @@ def test_the_board_is_paginated(cast: Cast, settings: object) -> None:
     second = Client().get(reverse("board", kwargs={"code": "R1"}), {"page": 2}).content.decode()
     assert "第 1 页，共 2 页" in first and "第 2 页，共 2 页" in second
     assert first.count("<tr><td><code>") == 50 and second.count("<tr><td><code>") == 10
+
+
+def test_the_result_pdf_states_the_same_figures_as_the_tally(
+    closed: tuple[Round, list[str]],
+) -> None:
+    pdf = Client().get(reverse("results_download", kwargs={"code": "R1", "kind": "pdf"})).content
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout.decode()
+    tally = closed[0].tally
+    assert tally is not None
+    assert f"收回 {tally['ballots_cast']} · 有效 {tally['ballots_valid']} · 无效 0" in text
+    assert "应到 5 · 实到 5 · 发出 5" in text
+    assert closed[0].bundle.archive_sha256 in text.replace("\n", "")
+    assert "总监票人" in text
