@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ballots.models import Round
@@ -14,6 +15,15 @@ from ballots.pdf_fonts import chinese_font
 from ballots.services import Card
 
 COLUMNS, ROWS = 2, 4
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """The text, shortened with an ellipsis until it fits the width."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def cards_pdf(round_: Round, cards: list[Card], vote_url: str) -> bytes:
@@ -37,31 +47,22 @@ def cards_pdf(round_: Round, cards: list[Card], vote_url: str) -> bytes:
         segno.make(f"{vote_url}#{card.code}", error="m").save(qr, kind="png", scale=6, border=2)
         qr.seek(0)
         canvas.drawImage(ImageReader(qr), x + 4 * mm, y + 14 * mm, 40 * mm, 40 * mm)
-        canvas.setFont(font, 10)
-        canvas.drawString(x + 48 * mm, y + card_h - 10 * mm, round_.session.title[:22])
-        canvas.drawString(
-            x + 48 * mm,
-            y + card_h - 16 * mm,
+        text_x, text_w = x + 48 * mm, card_w - 52 * mm
+        lines = [
+            round_.session.title,
             _("Voting card · round %(code)s") % {"code": round_.code},
-        )
-        canvas.drawString(
-            x + 48 * mm, y + card_h - 22 * mm, _("Card no. %(n)d") % {"n": card.serial}
-        )
-        if card.voter_name:
-            canvas.drawString(
-                x + 48 * mm,
-                y + card_h - 28 * mm,
-                _("Representative: %(name)s") % {"name": card.voter_name},
-            )
-        else:
-            canvas.drawString(
-                x + 48 * mm, y + card_h - 28 * mm, _("Secret ballot: this card names nobody")
-            )
+            _("Card no. %(n)d") % {"n": card.serial},
+            _("Representative: %(name)s") % {"name": card.voter_name}
+            if card.voter_name
+            else _("Secret ballot: this card names nobody"),
+        ]
+        canvas.setFont(font, 9)
+        for n, line in enumerate(lines, start=1):
+            canvas.drawString(text_x, y + card_h - 8 * mm - n * 5 * mm, _fit(line, font, 9, text_w))
         canvas.setFont("Courier-Bold", 15)
-        canvas.drawString(x + 4 * mm, y + 6 * mm, card.code)
-        canvas.setFont(font, 8)
-        canvas.drawString(
-            x + 48 * mm, y + 14 * mm, _("Scan, or type the code at %(url)s") % {"url": vote_url}
-        )
+        canvas.drawString(x + 4 * mm, y + 8 * mm, card.code)
+        canvas.setFont(font, 7)
+        hint = _("Scan, or type the code at %(url)s") % {"url": vote_url}
+        canvas.drawString(x + 4 * mm, y + 3 * mm, _fit(hint, font, 7, card_w - 8 * mm))
     canvas.save()
     return out.getvalue()
