@@ -90,7 +90,7 @@ def export_candidates(candidates: list[Candidate]) -> bytes:
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     for candidate in candidates:
-        source = candidate.sources.first()
+        source = next(iter(candidate.sources.all()), None)  # uses the prefetched sources
         values: dict[str, Any] = {
             "name": candidate.name,
             "category": candidate.get_category_display(),

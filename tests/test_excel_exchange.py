@@ -174,3 +174,23 @@ def test_an_english_export_imports_as_well(cast: Cast, draft: Candidate) -> None
     response = _import(cast, cast.congress, SimpleUploadedFile("en.xlsx", exported.content))
     assert response.status_code == 302
     assert Candidate.objects.count() == 2
+
+
+def test_export_reads_all_candidates_in_a_fixed_number_of_queries(
+    cast: Cast, draft: Candidate, django_assert_max_num_queries: Any
+) -> None:
+    from projects.services import candidate_create
+    from tests.conftest import SOURCE, candidate_data
+
+    for n in range(10):
+        candidate_create(
+            access=cast.access(cast.congress),
+            actor=cast.congress,
+            station=cast.east,
+            data=candidate_data(name=f"项目{n}"),
+            source=SOURCE,
+        )
+    client = client_for(cast.congress)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("candidates_export", kwargs={"body": cast.body.slug}))
+    assert load_workbook(io.BytesIO(response.content)).active.max_row == 12  # type: ignore[union-attr]
