@@ -3,11 +3,13 @@
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from ballots.demo import open_demo_round
 from projects import demo
 from projects.models import (
     Body,
@@ -37,6 +39,20 @@ class Command(BaseCommand):
         self.stdout.write(f"Password for every demo login: {demo.DEMO_PASSWORD}")
         for username, role in logins:
             self.stdout.write(f"  {username:<12} {role}")
+        self._voting()
+
+    def _voting(self) -> None:
+        """An open demo round, so a new user can vote at once; its cards exist only in the PDF."""
+        codes = open_demo_round(pdf_path=settings.BASE_DIR / "var" / "demo-cards.pdf")
+        if codes:
+            self.stdout.write("Demo vote open: hall screen /hall/qingshan-2027-r1/, tablets /vote/")
+            self.stdout.write(
+                f"  voting cards (all {len(codes)} in var/demo-cards.pdf): " + ", ".join(codes[:5])
+            )
+        else:
+            self.stdout.write(
+                "Demo vote: cards were printed on the first run to var/demo-cards.pdf"
+            )
 
     def _user(self, username: str, full_name: str) -> User:
         user, created = User.objects.get_or_create(
