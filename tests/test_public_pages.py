@@ -2,11 +2,14 @@
 
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
+from ballots.services import round_close
 from projects.models import Candidate, Status
 from projects.services import candidate_create
 from tests.conftest import RESIDENT, SOURCE, Cast, candidate_data, client_for
+from tests.voting import make_round, make_session, open_with_cards
 
 
 def test_the_published_list_shows_its_candidates_in_chinese(
@@ -104,3 +107,15 @@ def test_a_station_sees_only_its_own_work(cast: Cast, draft: Candidate) -> None:
     text = east.content.decode()
     assert "溪口村饮用水管网改造" in text and "西区农贸市场改造" not in text
     assert Candidate.objects.filter(status=Status.DRAFT).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_congress_page_links_closed_rounds_to_their_results_and_board(cast: Cast) -> None:
+    round_ = make_round(make_session(cast.body, seats=3))
+    open_with_cards(round_)
+    round_close(round_=round_)
+    page = client_for(None).get(reverse("public_list", kwargs={"body": cast.body.slug}))
+    text = page.content.decode()
+    assert "票决结果" in text
+    assert reverse("results", kwargs={"code": "R1"}) in text
+    assert reverse("board", kwargs={"code": "R1"}) in text

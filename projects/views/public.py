@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from ballots.models import Round, RoundStatus
 from projects.access import access_for, is_public
 from projects.forms import PublicFilterForm
 from projects.http import HtmxHttpRequest
@@ -33,10 +34,22 @@ def candidate_list(request: HtmxHttpRequest, body: str) -> HttpResponse:
         station = form.cleaned_data["station"] or None
     rows = public_candidates(the_body, year=year, category=category, station_id=station)
     template = "projects/_public_rows.html" if request.htmx else "projects/public_list.html"
+    closed = (
+        Round.objects.filter(session__body=the_body, status=RoundStatus.CLOSED)
+        .select_related("session")
+        .order_by("-closed_at")[:20]
+    )
     return render(
         request,
         template,
-        {"body": the_body, "form": form, "year": year, "candidates": rows, "years": years},
+        {
+            "body": the_body,
+            "form": form,
+            "year": year,
+            "candidates": rows,
+            "years": years,
+            "closed_rounds": closed,
+        },
     )
 
 
