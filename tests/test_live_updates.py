@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import websockets
+from websockets.typing import Origin
 
 from tests.conftest import Cast
 from tests.test_casting_concurrency import post
@@ -23,7 +24,7 @@ def test_a_burst_of_ballots_reaches_the_hall_as_a_few_merged_updates(
 
     async def watch() -> list[dict[str, object]]:
         seen: list[dict[str, object]] = []
-        async with websockets.connect(url, origin=asgi_server) as hall:
+        async with websockets.connect(url, origin=Origin(asgi_server)) as hall:
             seen.append(json.loads(await hall.recv()))  # the state on connecting
             loop = asyncio.get_running_loop()
             with ThreadPoolExecutor(max_workers=10) as pool:
