@@ -43,3 +43,15 @@ def test_a_burst_of_ballots_reaches_the_hall_as_a_few_merged_updates(
     assert seen[0]["ballots_cast"] == 0 and seen[-1]["ballots_cast"] == 40
     assert seen[-1]["status"] == "open" and seen[-1]["present"] == 40
     assert len(seen) - 1 < 40 / 2  # merged: far fewer notices than ballots
+
+
+def test_a_client_without_an_origin_header_may_listen(asgi_server: str, cast: Cast) -> None:
+    round_ = make_round(make_session(cast.body, seats=3), to_select=None)
+    open_with_cards(round_)
+    url = asgi_server.replace("http://", "ws://") + "/ws/rounds/R1/"
+
+    async def first_message() -> dict[str, object]:
+        async with websockets.connect(url) as screen:  # no Origin, as audit tools connect
+            return dict(json.loads(await asyncio.wait_for(screen.recv(), timeout=5)))
+
+    assert asyncio.run(first_message()) == {"ballots_cast": 0, "present": 3, "status": "open"}
