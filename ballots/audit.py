@@ -67,11 +67,10 @@ def records(ballots: list[Ballot]) -> list[BallotRecord]:
 
 def files(round_: Round, ballots: list[Ballot], tally: dict[str, Any]) -> dict[str, bytes]:
     """The three signed files, from the round's records at close."""
-    present = round_.session.voters.filter(present=True).count()
+    assert round_.present_at_close is not None, "closing counts who is present first"
     issued = round_.credentials.filter(revoked=False).count()
-    return content(
-        manifest(round_, present=present, credentials_issued=issued), records(ballots), tally
-    )
+    facts = manifest(round_, present=round_.present_at_close, credentials_issued=issued)
+    return content(facts, records(ballots), tally)
 
 
 def content(

@@ -1,7 +1,6 @@
 """The demo township: realistic names and figures for trying the product and for browser tests."""
 
 import datetime
-from decimal import Decimal
 
 STATIONS = [
     ("青山社区代表联络站", "青山镇青山路18号"),
@@ -194,7 +193,3 @@ RAISED_ON = datetime.date(2026, 9, 10)
 
 def representative_names(count: int) -> list[str]:
     return [SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)] for i in range(count)]
-
-
-def investment(value: str) -> Decimal:
-    return Decimal(value)

@@ -1,6 +1,10 @@
 """Request types the views can rely on: django-htmx's details, and a signed-in user."""
 
+from collections.abc import Iterable
+
+from django.contrib import messages
 from django.contrib.auth.models import User
+from django.forms import BaseForm
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
@@ -11,3 +15,13 @@ class HtmxHttpRequest(HttpRequest):
 
 class AuthenticatedHttpRequest(HtmxHttpRequest):
     user: User  # behind @login_required
+
+
+def flash_errors(request: HttpRequest, problems: Iterable[object]) -> None:
+    """Show each problem to the person as an error message on the next page."""
+    for problem in problems:
+        messages.error(request, str(problem))
+
+
+def form_problems(form: BaseForm) -> list[str]:
+    return [str(message) for errors in form.errors.values() for message in errors]

@@ -32,7 +32,7 @@ from ballots.services import (
 from ballots.session_file import SessionFileError, parse_session_file
 from ballots.signing import fingerprint
 from projects.access import Access, access_for, require
-from projects.http import AuthenticatedHttpRequest
+from projects.http import AuthenticatedHttpRequest, flash_errors, form_problems
 from projects.models import Body
 from projects.selectors import published_years
 
@@ -56,9 +56,7 @@ def _round(access: Access, code: str) -> Round:
 def _report(
     request: HttpRequest, error: ValidationError | SessionFileError | RosterRefused
 ) -> None:
-    problems = error.problems if hasattr(error, "problems") else error.messages
-    for problem in problems:
-        messages.error(request, problem)
+    flash_errors(request, error.problems if hasattr(error, "problems") else error.messages)
 
 
 def _free_code(stem: str) -> str:
@@ -187,9 +185,7 @@ def round_new(request: AuthenticatedHttpRequest, body: str, code: str) -> HttpRe
     session = _session(access, code)
     form = RoundForm(request.POST, years=published_years(access.body))
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
+        flash_errors(request, form_problems(form))
         return redirect("session_detail", body=body, code=code)
     data = form.cleaned_data
     try:

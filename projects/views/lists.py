@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects.access import access_for, require
-from projects.http import AuthenticatedHttpRequest
+from projects.http import AuthenticatedHttpRequest, flash_errors
 from projects.models import Body, Candidate, CandidateList, Status
 from projects.selectors import listed_candidates
 from projects.services import candidate_list_publish, candidate_list_reorder
@@ -48,8 +48,7 @@ def list_move(request: AuthenticatedHttpRequest, body: str, year: int, pk: int) 
     try:
         candidate_list_reorder(access=access, candidate=candidate, direction=direction)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error.messages)
     if request.htmx:
         return render(
             request,
@@ -78,8 +77,7 @@ def list_publish(request: AuthenticatedHttpRequest, body: str, year: int) -> Htt
             year=year,
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error.messages)
     else:
         messages.success(request, _("The candidate list is published."))
     return redirect("list_manage", body=body, year=year)

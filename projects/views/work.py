@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from projects.access import Access, access_for, require
 from projects.forms import AttachmentForm, CandidateForm, MergeForm, MoveForm, SourceForm
-from projects.http import AuthenticatedHttpRequest
+from projects.http import AuthenticatedHttpRequest, flash_errors, form_problems
 from projects.lifecycle import EDITABLE, MERGEABLE, Stage, moves_from
 from projects.messages import ACTIONS
 from projects.models import Body, Candidate, Station, Status
@@ -45,17 +44,6 @@ def _visible_candidate(access: Access, pk: int) -> Candidate:
 def _filing_stations(access: Access) -> QuerySet[Station]:
     stations = access.body.stations.all()
     return stations if access.is_congress_staff else stations.filter(pk__in=access.station_ids)
-
-
-def _fail(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _form_failed(request: HttpRequest, form: BaseForm) -> None:
-    for field_errors in form.errors.values():
-        for message in field_errors:
-            messages.error(request, str(message))
 
 
 @login_required
@@ -186,7 +174,7 @@ def candidate_transition(request: AuthenticatedHttpRequest, body: str, pk: int) 
             criterion=form.cleaned_data["criterion"],
         )
     except ValidationError as error:
-        _fail(request, error)
+        flash_errors(request, error.messages)
     else:
         messages.success(
             request, _("Now: %(status)s.") % {"status": candidate.get_status_display()}
@@ -214,7 +202,7 @@ def candidate_merge_view(request: AuthenticatedHttpRequest, body: str, pk: int) 
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as error:
-        _fail(request, error)
+        flash_errors(request, error.messages)
         return redirect("candidate_detail", body=body, pk=pk)
     messages.success(request, _("Merged; its sources now stand on this candidate."))
     return redirect("candidate_detail", body=body, pk=into.pk)
@@ -236,7 +224,7 @@ def candidate_source_new(request: AuthenticatedHttpRequest, body: str, pk: int) 
         )
         messages.success(request, _("Source added."))
     else:
-        _form_failed(request, form)
+        flash_errors(request, form_problems(form))
     return redirect("candidate_detail", body=body, pk=pk)
 
 
@@ -256,5 +244,5 @@ def attachment_new(request: AuthenticatedHttpRequest, body: str, pk: int) -> Htt
         )
         messages.success(request, _("File attached."))
     else:
-        _form_failed(request, form)
+        flash_errors(request, form_problems(form))
     return redirect("candidate_detail", body=body, pk=pk)
