@@ -10,14 +10,31 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from ballots.credentials import code_hash
-from ballots.models import Ballot, Bundle, Credential, Round, RoundStatus
-from ballots.selectors import round_state
-from ballots.services import CastRefused, CastResult, ballot_cast
+from ballots.models import Ballot, Bundle, Round, RoundStatus
+from ballots.selectors import BAD_CREDENTIAL, card_check, round_state
+from ballots.services.casting import CastResult, ballot_cast
+from projects.errors import Refused
+
+# The one place a refusal's code becomes an HTTP status (interfaces.md).
+STATUS_OF_CODE = {
+    "invalid_ballot": 400,
+    "too_many_yes": 400,
+    "bad_credential": 401,
+    "not_present": 403,
+    "unknown_round": 404,
+    "unknown_receipt": 404,
+    "already_voted": 409,
+    "round_not_open": 409,
+    "round_not_closed": 409,
+}
 
 
-def error(status: int, code: str, detail: str) -> JsonResponse:
-    return JsonResponse({"error": code, "detail": detail}, status=status)
+def error(code: str, detail: str) -> JsonResponse:
+    return JsonResponse({"error": code, "detail": detail}, status=STATUS_OF_CODE[code])
+
+
+def refused(refusal: Refused) -> JsonResponse:
+    return error(refusal.code, refusal.detail)
 
 
 def _bearer(request: HttpRequest) -> str:
@@ -31,7 +48,7 @@ def _round(code: str) -> Round | None:
 
 
 def _unknown_round() -> JsonResponse:
-    return error(404, "unknown_round", _("There is no such round."))
+    return error("unknown_round", _("There is no such round."))
 
 
 def _cast_in_worker(**arguments: Any) -> CastResult:
@@ -48,13 +65,13 @@ def _cast_in_worker(**arguments: Any) -> CastResult:
 async def cast(request: HttpRequest, round_code: str) -> JsonResponse:
     token = _bearer(request)
     if not token:
-        return error(401, "bad_credential", _("A voting card is required (Authorization: Bearer)."))
+        return error("bad_credential", _("A voting card is required (Authorization: Bearer)."))
     try:
         body = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        return error(400, "invalid_ballot", _("The request body is not valid JSON."))
+        return error("invalid_ballot", _("The request body is not valid JSON."))
     if not isinstance(body, dict) or "choices" not in body:
-        return error(400, "invalid_ballot", _('The body must be {"choices": {...}}.'))
+        return error("invalid_ballot", _('The body must be {"choices": {...}}.'))
     try:
         # Off the shared sync thread: casts run side by side, each in its own transaction.
         result = await sync_to_async(_cast_in_worker, thread_sensitive=False)(
@@ -63,9 +80,9 @@ async def cast(request: HttpRequest, round_code: str) -> JsonResponse:
             choices=body["choices"],
             key=request.headers.get("Idempotency-Key"),
         )
-    except CastRefused as refused:
-        return error(refused.status, refused.code, refused.detail)
-    return JsonResponse({"receipt": result.receipt}, status=result.status)
+    except Refused as refusal:
+        return refused(refusal)
+    return JsonResponse({"receipt": result.receipt}, status=200 if result.replayed else 201)
 
 
 @require_GET
@@ -82,7 +99,7 @@ def tally(request: HttpRequest, round_code: str) -> JsonResponse:
     if round_ is None:
         return _unknown_round()
     if not round_.is_closed or round_.tally is None:
-        return error(409, "round_not_closed", _("The round is not closed yet."))
+        return error("round_not_closed", _("The round is not closed yet."))
     return JsonResponse(round_.tally)
 
 
@@ -92,13 +109,9 @@ def credential(request: HttpRequest, round_code: str) -> JsonResponse:
     round_ = _round(round_code)
     if round_ is None:
         return _unknown_round()
-    card = (
-        Credential.objects.select_related("voter")
-        .filter(round=round_, token_hash=code_hash(_bearer(request)), revoked=False)
-        .first()
-    )
+    card = card_check(code=_bearer(request), round_=round_).card
     if card is None:
-        return error(401, "bad_credential", _("This voting card is not valid for this round."))
+        return error("bad_credential", str(BAD_CREDENTIAL))
     return JsonResponse(
         {
             "round": round_.code,
@@ -116,7 +129,7 @@ def audit_zip(request: HttpRequest, round_code: str) -> HttpResponse:
         return _unknown_round()
     bundle = Bundle.objects.filter(round=round_).first()
     if bundle is None:
-        return error(409, "round_not_closed", _("The round is not closed yet."))
+        return error("round_not_closed", _("The round is not closed yet."))
     response = HttpResponse(bytes(bundle.archive), content_type="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{round_.code}.zip"'
     response.headers["X-Content-SHA256"] = bundle.archive_sha256
@@ -132,5 +145,5 @@ def receipt(request: HttpRequest, receipt: str) -> JsonResponse:
         .first()
     )
     if found is None:
-        return error(404, "unknown_receipt", _("No closed round's board has this receipt."))
+        return error("unknown_receipt", _("No closed round's board has this receipt."))
     return JsonResponse({"round": found})

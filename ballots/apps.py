@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class BallotsConfig(AppConfig):
     name = "ballots"
     verbose_name = _("Sessions and voting")
+
+    def ready(self) -> None:
+        from ballots.models import VotingAction
+        from projects.action_log import register_actions
+
+        register_actions(VotingAction)

@@ -8,9 +8,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ballots.canonical import canonical_json, sha256_hex
 from ballots.models import Ballot, Round
-from ballots.records import BallotRecord, board_bytes, options_for
+from ballots.rules.canonical import canonical_json, sha256_hex
+from ballots.rules.records import BallotRecord, board_bytes
+from ballots.rules.terms import TallyResult, options_for
 
 FORMAT = "minsheng-audit/1"
 NAMES = ("manifest.json", "ballots.jsonl", "tally.json", "signature.json")
@@ -65,7 +66,7 @@ def records(ballots: list[Ballot]) -> list[BallotRecord]:
     ]
 
 
-def files(round_: Round, ballots: list[Ballot], tally: dict[str, Any]) -> dict[str, bytes]:
+def files(round_: Round, ballots: list[Ballot], tally: TallyResult) -> dict[str, bytes]:
     """The three signed files, from the round's records at close."""
     assert round_.present_at_close is not None, "closing counts who is present first"
     issued = round_.credentials.filter(revoked=False).count()
@@ -74,7 +75,7 @@ def files(round_: Round, ballots: list[Ballot], tally: dict[str, Any]) -> dict[s
 
 
 def content(
-    manifest: dict[str, Any], board: list[BallotRecord], tally: dict[str, Any]
+    manifest: dict[str, Any], board: list[BallotRecord], tally: TallyResult
 ) -> dict[str, bytes]:
     return {
         "manifest.json": canonical_json(manifest),

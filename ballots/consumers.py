@@ -25,7 +25,7 @@ def _state(code: str) -> dict[str, Any] | None:
     return message
 
 
-class RoundConsumer(AsyncJsonWebsocketConsumer):
+class RoundConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channels is untyped
     async def connect(self) -> None:
         self.code: str = self.scope["url_route"]["kwargs"]["round_code"]
         state = await database_sync_to_async(_state)(self.code)

@@ -3,15 +3,11 @@
 import datetime
 from pathlib import Path
 
-from ballots.cards import cards_pdf
 from ballots.models import Session
-from ballots.services import (
-    credentials_issue,
-    round_create_from_list,
-    round_open,
-    session_create,
-    voters_check_in,
-)
+from ballots.pdf.cards import cards_pdf
+from ballots.services.cards import credentials_issue
+from ballots.services.rounds import round_create_from_list, round_open
+from ballots.services.sessions import session_create, voters_check_in
 from projects.models import Body
 
 SESSION = "qingshan-2027"

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ballots.rules import terms
 from projects.models import Body, Candidate, Representative
 
 
@@ -54,13 +55,13 @@ class Voter(models.Model):
 
 
 class Kind(models.TextChoices):
-    SELECTION = "selection", _("Selection (票决)")
-    EVALUATION = "evaluation", _("Evaluation (满意度测评)")
+    SELECTION = terms.Kind.SELECTION.value, _("Selection (票决)")
+    EVALUATION = terms.Kind.EVALUATION.value, _("Evaluation (满意度测评)")
 
 
 class Secrecy(models.TextChoices):
-    SECRET = "secret", _("Secret ballot")
-    NAMED = "named", _("Named vote")
+    SECRET = terms.Secrecy.SECRET.value, _("Secret ballot")
+    NAMED = terms.Secrecy.NAMED.value, _("Named vote")
 
 
 class RoundStatus(models.TextChoices):
@@ -225,7 +226,9 @@ class Bundle(models.Model):
         super().save(*args, **kwargs)
 
 
-class Action(models.TextChoices):
+class VotingAction(models.TextChoices):
+    """What the vote records in the congress's action log (projects.ActionEntry)."""
+
     SESSION_CREATED = "session_created", _("Session created")
     SESSION_IMPORTED = "session_imported", _("Session file imported")
     CHECKED_IN = "checked_in", _("Representatives checked in")
@@ -235,41 +238,3 @@ class Action(models.TextChoices):
     ROUND_OPENED = "round_opened", _("Voting opened")
     ROUND_CLOSED = "round_closed", _("Voting closed and signed")
     RESULT_PUBLISHED = "result_published", _("Result published")
-
-
-class ActionEntry(models.Model):
-    """One staff action on a session, append-only; `hash` covers it and the entry before."""
-
-    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="actions")
-    seq = models.PositiveIntegerField()
-    at = models.CharField(max_length=20)  # UTC, seconds, as hashed: 2027-01-15T09:30:00Z
-    actor = models.CharField(max_length=150)
-    action = models.CharField(max_length=32, choices=Action.choices)
-    subject = models.CharField(max_length=64)
-    detail = models.JSONField(default=dict)
-    prev = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
-
-    class Meta:
-        ordering = ["body", "seq"]
-        constraints = [models.UniqueConstraint(fields=["body", "seq"], name="action_seq_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.seq} {self.action} {self.subject}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("the action log is append-only")
-        super().save(*args, **kwargs)
-
-    def as_chain_entry(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "at": self.at,
-            "actor": self.actor,
-            "action": self.action,
-            "subject": self.subject,
-            "detail": self.detail,
-            "prev": self.prev,
-            "hash": self.hash,
-        }

@@ -3,34 +3,44 @@
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ballots.models import Round
-from ballots.records import options_for
+from ballots.rules.terms import (
+    LEAD,
+    UNMARKED,
+    ItemResult,
+    Kind,
+    Option,
+    Outcome,
+    TallyResult,
+    options_for,
+)
 
 OPTION_LABELS: dict[str, str | Promise] = {
-    "yes": _("For"),
-    "no": _("Against"),
-    "abstain": _("Abstain"),
-    "unmarked": _("Unmarked"),
-    "satisfied": _("Satisfied"),
-    "basically_satisfied": _("Basically satisfied"),
-    "dissatisfied": _("Dissatisfied"),
+    Option.YES: _("For"),
+    Option.NO: _("Against"),
+    Option.ABSTAIN: _("Abstain"),
+    UNMARKED: _("Unmarked"),
+    Option.SATISFIED: _("Satisfied"),
+    Option.BASICALLY_SATISFIED: _("Basically satisfied"),
+    Option.DISSATISFIED: _("Dissatisfied"),
 }
 # One character a cell, for the bulletin board's grid of ballots.
 SHORT_OPTIONS: dict[str, str | Promise] = {
-    "yes": _("F"),
-    "no": _("A"),
-    "abstain": _("Ab"),
-    "unmarked": "·",
-    "satisfied": _("S"),
-    "basically_satisfied": _("BS"),
-    "dissatisfied": _("D"),
+    Option.YES: _("F"),
+    Option.NO: _("A"),
+    Option.ABSTAIN: _("Ab"),
+    UNMARKED: "·",
+    Option.SATISFIED: _("S"),
+    Option.BASICALLY_SATISFIED: _("BS"),
+    Option.DISSATISFIED: _("D"),
 }
 OUTCOMES: dict[str, str | Promise] = {
-    "final": _("Final"),
-    "runoff_required": _("A runoff is needed among the tied items"),
-    "shortfall": _("Fewer items passed than places; the presidium decides on another round"),
+    Outcome.FINAL: _("Final"),
+    Outcome.RUNOFF_REQUIRED: _("A runoff is needed among the tied items"),
+    Outcome.SHORTFALL: _("Fewer items passed than places; the presidium decides on another round"),
 }
 
 
@@ -47,8 +57,8 @@ class ResultRow:
     rank: int | None
 
 
-def _verdict(kind: str, row: dict[str, object], tied: bool) -> tuple[str, str]:
-    if kind == "evaluation":
+def _verdict(kind: str, row: ItemResult, tied: bool) -> tuple[str, str]:
+    if kind == Kind.EVALUATION:
         grade = str(row["grade"])
         return str(OPTION_LABELS[grade]), "ok" if row["passed"] else "bad"
     if row["selected"]:
@@ -62,13 +72,15 @@ def _verdict(kind: str, row: dict[str, object], tied: bool) -> tuple[str, str]:
 
 def result_rows(round_: Round, *, ranked: bool = False) -> list[ResultRow]:
     """Rows in ballot order, or ranked by the lead count (the hall screen's order)."""
-    tally = round_.tally or {}
+    tally: TallyResult | None = round_.tally
+    if tally is None:
+        return []
     items = {i.code: i for i in round_.items.all()}
     seats = max(1, round_.session.voters.count())
-    lead_option = "yes" if round_.kind == "selection" else "satisfied"
-    ties = set(tally.get("ties", []))
+    lead_option = LEAD[Kind(round_.kind)]
+    ties = set(tally["ties"])
     rows = []
-    for row in tally.get("results", []):
+    for row in tally["results"]:
         item = items[row["item"]]
         counts = row["counts"]
         verdict, tone = _verdict(round_.kind, row, row["item"] in ties)
@@ -79,7 +91,7 @@ def result_rows(round_: Round, *, ranked: bool = False) -> list[ResultRow]:
                 title=item.title,
                 counts=[
                     (str(OPTION_LABELS[o]), counts[o])
-                    for o in (*options_for(round_.kind), "unmarked")
+                    for o in (*options_for(round_.kind), UNMARKED)
                 ],
                 lead=counts[lead_option],
                 bar_percent=round(100 * counts[lead_option] / seats),
@@ -98,4 +110,28 @@ def outcome_words(round_: Round) -> str:
 
 
 def option_headers(round_: Round) -> list[str]:
-    return [str(OPTION_LABELS[o]) for o in (*options_for(round_.kind), "unmarked")]
+    return [str(OPTION_LABELS[o]) for o in (*options_for(round_.kind), UNMARKED)]
+
+
+def figures(round_: Round) -> list[tuple[str, int]]:
+    """应到 / 实到 / 发出 / 收回 / 有效 / 无效, as the report and the board state them."""
+    tally = round_.tally or {}
+    return [
+        (gettext("Seats (应到)"), round_.session.voters.count()),
+        (gettext("Present (实到)"), round_.present_at_close or 0),
+        (gettext("Cards issued (发出)"), round_.credentials.filter(revoked=False).count()),
+        (gettext("Ballots cast (收回)"), tally.get("ballots_cast", 0)),
+        (gettext("Valid"), tally.get("ballots_valid", 0)),
+        (gettext("Invalid"), tally.get("ballots_invalid", 0)),
+    ]
+
+
+def result_header(round_: Round) -> list[str]:
+    """The columns of a result table: number, item, every option and unmarked, rank, result."""
+    return [
+        gettext("No."),
+        gettext("Item"),
+        *option_headers(round_),
+        gettext("Rank"),
+        gettext("Result"),
+    ]

@@ -1,8 +1,17 @@
-"""Reads for rounds: the live counts, the ballot items with their candidates' facts."""
+"""Reads for rounds: the live counts, the ballot items, and whether a card may vote now."""
+
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ballots.models import Item, Round
+from ballots.credentials import code_hash
+from ballots.models import Credential, Item, Round
+from projects.errors import Refused
+
+BAD_CREDENTIAL = gettext_lazy("This voting card is not valid for this round.")
+ALREADY_VOTED = gettext_lazy("This voting card has already been used.")
 
 
 def round_state(round_: Round) -> dict[str, object]:
@@ -23,3 +32,32 @@ def round_state(round_: Round) -> dict[str, object]:
 
 def ballot_items(round_: Round) -> QuerySet[Item]:
     return round_.items.select_related("candidate", "candidate__station").order_by("number")
+
+
+@dataclass(frozen=True)
+class CardCheck:
+    card: Credential | None  # None: no valid card has this code (for this round)
+    refusal: Refused | None  # None: the card may vote now
+
+
+def card_check(*, code: str, round_: Round | None = None) -> CardCheck:
+    """May this card vote in this round now? The tablet page, the API and casting all ask here.
+
+    Refusals, in the order they are told: bad_credential, already_voted,
+    round_not_open, not_present. A revoked card is as good as no card.
+    """
+    cards = Credential.objects.select_related("round__session", "voter").filter(
+        token_hash=code_hash(code), revoked=False
+    )
+    if round_ is not None:
+        cards = cards.filter(round=round_)
+    card = cards.first()
+    if card is None:
+        return CardCheck(None, Refused("bad_credential", str(BAD_CREDENTIAL)))
+    if card.used:
+        return CardCheck(card, Refused("already_voted", str(ALREADY_VOTED)))
+    if not card.round.is_open:
+        return CardCheck(card, Refused("round_not_open", _("Voting in this round is not open.")))
+    if card.voter is not None and not card.voter.present:
+        return CardCheck(card, Refused("not_present", _("This representative has not checked in.")))
+    return CardCheck(card, None)

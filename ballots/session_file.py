@@ -79,7 +79,7 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             self.fail(f"{where}.{key}", _("must be a whole number of at least 1, or null"))
             return None
-        return value
+        return int(value)
 
 
 def parse_session_file(data: Any) -> SessionSpec:

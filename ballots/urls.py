@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from ballots import api
-from ballots.views import log, public, staff
+from ballots.views import public, staff
 
 urlpatterns = [
     path("api/v1/rounds/<str:round_code>/ballots", api.cast, name="api_cast"),
@@ -20,8 +20,6 @@ urlpatterns = [
         name="results_download",
     ),
     path("work/<slug:body>/sessions/", staff.session_index, name="session_index"),
-    path("work/<slug:body>/log/", log.action_log, name="action_log"),
-    path("work/<slug:body>/log.jsonl", log.action_log_download, name="action_log_download"),
     path("work/<slug:body>/sessions/import/", staff.session_file_import, name="session_import"),
     path("work/<slug:body>/sessions/<str:code>/", staff.session_detail, name="session_detail"),
     path(

@@ -4,11 +4,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+import django_stubs_ext
 import leaflet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
+
+django_stubs_ext.monkeypatch()  # ModelAdmin[...] and friends subscriptable at run time
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

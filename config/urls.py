@@ -12,5 +12,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("ballots.urls")),
+    path("", include("tracking.urls")),
     path("", include("projects.urls")),
 ]

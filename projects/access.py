@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 
-from projects.lifecycle import Actor
 from projects.models import Body, Candidate, CandidateList, Membership, Role, Status
+from projects.rules.lifecycle import Actor
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def _staff_body_ids(request: HttpRequest) -> list[int]:
     )
 
 
-class BodyScopedAdmin(admin.ModelAdmin):
+class BodyScopedAdmin(admin.ModelAdmin[Any]):
     """Non-superusers see and pick only rows of the bodies where they are congress staff."""
 
     body_path = "body"
@@ -41,7 +41,7 @@ class BodyScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField | None:
+    ) -> ModelChoiceField[Any] | None:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and not request.user.is_superuser:
             ids = _staff_body_ids(request)
@@ -85,14 +85,14 @@ class RepresentativeAdmin(BodyScopedAdmin):
     search_fields = ["code", "name"]
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(admin.TabularInline[CandidateSource, Candidate]):
     model = CandidateSource
     fk_name = "candidate"
     extra = 0
     readonly_fields = ["merged_from"]
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(admin.TabularInline[Transition, Candidate]):
     model = Transition
     extra = 0
     can_delete = False

@@ -23,7 +23,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from projects.access import Access
-from projects.models import Candidate, Category, SourceKind, Station
+from projects.action_log import action_record
+from projects.models import Candidate, Category, CollectionAction, SourceKind, Station
 from projects.services import candidate_create
 
 
@@ -261,7 +262,7 @@ def import_candidates(*, access: Access, actor: User, content: bytes) -> int:
     categories = _choice_lookup(Category)
     kinds = _choice_lookup(SourceKind)
     errors: list[RowError] = []
-    created = 0
+    created_ids: list[int] = []
     with transaction.atomic():
         for line, raw in rows:
             try:
@@ -272,10 +273,10 @@ def import_candidates(*, access: Access, actor: User, content: bytes) -> int:
                         % {"name": station.name}
                     )
                 with transaction.atomic():
-                    candidate_create(
-                        access=access, actor=actor, station=station, data=data, source=source
+                    candidate = candidate_create(
+                        actor=actor, station=station, data=data, source=source, log=False
                     )
-                created += 1
+                created_ids.append(candidate.pk)
             except ValueError as error:
                 errors.append(RowError(line, str(error)))
             except ValidationError as error:
@@ -283,7 +284,14 @@ def import_candidates(*, access: Access, actor: User, content: bytes) -> int:
         if errors:
             transaction.set_rollback(True)
             raise ImportRefused(errors)
-    return created
+        action_record(
+            body=access.body,
+            actor=actor,
+            action=CollectionAction.CANDIDATES_IMPORTED,
+            subject="excel",
+            detail={"candidates": [f"candidate-{pk}" for pk in created_ids]},
+        )
+    return len(created_ids)
 
 
 def _describe(error: ValidationError) -> str:

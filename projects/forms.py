@@ -25,7 +25,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class CandidateForm(forms.ModelForm):
+class CandidateForm(forms.ModelForm[Candidate]):
     class Meta:
         model = Candidate
         fields = [
@@ -69,7 +69,7 @@ class CandidateForm(forms.ModelForm):
         return data
 
 
-class SourceForm(forms.ModelForm):
+class SourceForm(forms.ModelForm[CandidateSource]):
     class Meta:
         model = CandidateSource
         fields = ["kind", "name", "raised_on", "note"]

@@ -1,18 +1,21 @@
-"""Every write to candidates goes through one of these; each is atomic and records who did it."""
+"""Every write to candidates goes through one of these; each is atomic and records who did it.
+
+Views authorize (projects.access); these enforce the invariants (a published list is frozen, a
+move must exist in the life cycle) and record each decision in the congress's action log.
+"""
 
 import secrets
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects.access import Access
-from projects.lifecycle import EDITABLE, MERGEABLE, MoveRefused, Stage, check_move
+from projects.action_log import action_record
+from projects.errors import Refused
 from projects.messages import REFUSALS
 from projects.models import (
     Attachment,
@@ -20,10 +23,12 @@ from projects.models import (
     Candidate,
     CandidateList,
     CandidateSource,
+    CollectionAction,
     Station,
     Status,
     Transition,
 )
+from projects.rules.lifecycle import EDITABLE, MERGEABLE, Actor, MoveRefused, Stage, check_move
 
 CANDIDATE_FIELDS = (
     "year",
@@ -48,69 +53,98 @@ def _list_published(body_id: int, year: int) -> bool:
     ).exists()
 
 
+def _subject(candidate: Candidate) -> str:
+    return f"candidate-{candidate.pk}"
+
+
 def candidate_create(
     *,
-    access: Access,
-    actor: User,
+    actor: User | None,
     station: Station,
     data: dict[str, Any],
     source: dict[str, Any] | None,
+    log: bool = True,
 ) -> Candidate:
-    if station.body_id != access.body.pk or not access.can_file_at(station.pk):
-        raise PermissionDenied
+    """A draft filed at a station; `log=False` when the caller records one entry for many."""
     with transaction.atomic():
-        candidate = Candidate(body=access.body, station=station, created_by=actor)
+        candidate = Candidate(body=station.body, station=station, created_by=actor)
         for field in CANDIDATE_FIELDS:
             setattr(candidate, field, data.get(field, getattr(candidate, field)))
         candidate.full_clean()
         candidate.save()
         Transition.objects.create(candidate=candidate, to_status=Status.DRAFT, actor=actor)
         if source:
-            candidate_source_add(access=access, actor=actor, candidate=candidate, data=source)
+            candidate_source_add(actor=actor, candidate=candidate, data=source, log=False)
+        if log:
+            action_record(
+                body=station.body,
+                actor=actor,
+                action=CollectionAction.CANDIDATE_FILED,
+                subject=_subject(candidate),
+                detail={"name": candidate.name, "station": station.name, "year": candidate.year},
+            )
     return candidate
 
 
 def candidate_update(
-    *, access: Access, actor: User, candidate: Candidate, data: dict[str, Any]
+    *, actor: User | None, candidate: Candidate, data: dict[str, Any]
 ) -> Candidate:
-    if access.actor_for(candidate) is None:
-        raise PermissionDenied
     if Stage(candidate.status) not in EDITABLE:
-        raise ValidationError(_("Only drafts can be edited."))
+        raise Refused("not_editable", _("Only drafts can be edited."))
     with transaction.atomic():
+        changed = sorted(
+            field
+            for field in CANDIDATE_FIELDS
+            if field in data and getattr(candidate, field) != data[field]
+        )
         for field in CANDIDATE_FIELDS:
             if field in data:
                 setattr(candidate, field, data[field])
         candidate.full_clean()
         candidate.save()
+        action_record(
+            body=candidate.body,
+            actor=actor,
+            action=CollectionAction.CANDIDATE_EDITED,
+            subject=_subject(candidate),
+            detail={"fields": changed},
+        )
     return candidate
 
 
 def candidate_source_add(
-    *, access: Access, actor: User, candidate: Candidate, data: dict[str, Any]
+    *, actor: User | None, candidate: Candidate, data: dict[str, Any], log: bool = True
 ) -> CandidateSource:
-    if access.actor_for(candidate) is None:
-        raise PermissionDenied
-    source = CandidateSource(candidate=candidate, station=data.get("station") or candidate.station)
-    for field in ("kind", "name", "raised_on", "note"):
-        setattr(source, field, data.get(field, ""))
-    source.full_clean()
-    source.save()
+    with transaction.atomic():
+        source = CandidateSource(
+            candidate=candidate, station=data.get("station") or candidate.station
+        )
+        for field in ("kind", "name", "raised_on", "note"):
+            setattr(source, field, data.get(field, ""))
+        source.full_clean()
+        source.save()
+        if log:
+            action_record(
+                body=candidate.body,
+                actor=actor,
+                action=CollectionAction.SOURCE_ADDED,
+                subject=_subject(candidate),
+                detail={"kind": source.kind},
+            )
     return source
 
 
 def candidate_move(
     *,
-    access: Access,
-    actor: User,
+    actor: User | None,
+    role: Actor,
     candidate: Candidate,
     target: str,
     reason: str = "",
     criterion: str = "",
 ) -> Candidate:
-    who = access.actor_for(candidate)
-    if who is None:
-        raise PermissionDenied
+    """One step of the life cycle, taken in `role` (a station's staff or the congress's)."""
+    who = role
     frozen = _list_published(candidate.body_id, candidate.year) and Status.CANDIDATE in (
         candidate.status,
         target,
@@ -125,7 +159,8 @@ def candidate_move(
             frozen=frozen,
         )
     except (MoveRefused, ValueError) as refusal:
-        raise ValidationError(str(REFUSALS.get(str(refusal), REFUSALS["no_such_move"]))) from None
+        code = str(refusal) if str(refusal) in REFUSALS else "no_such_move"
+        raise Refused(code, str(REFUSALS[code])) from None
     with transaction.atomic():
         source = candidate.status
         candidate.status = target
@@ -145,23 +180,37 @@ def candidate_move(
             reason=reason.strip(),
             criterion=criterion,
         )
+        action_record(
+            body=candidate.body,
+            actor=actor,
+            action=CollectionAction.CANDIDATE_MOVED,
+            subject=_subject(candidate),
+            detail={
+                "from": source,
+                "to": target,
+                "reason": reason.strip(),
+                "criterion": criterion,
+            },
+        )
     return candidate
 
 
 def candidate_merge(
-    *, access: Access, actor: User, candidate: Candidate, into: Candidate, reason: str
+    *, actor: User | None, candidate: Candidate, into: Candidate, reason: str
 ) -> Candidate:
     """Merge a duplicate into the candidate kept; every source of the duplicate is carried over."""
-    if not access.is_congress_staff:
-        raise PermissionDenied
     if into.pk == candidate.pk or into.body_id != candidate.body_id:
-        raise ValidationError(_("Choose another candidate of the same congress to merge into."))
+        raise Refused(
+            "merge_target", _("Choose another candidate of the same congress to merge into.")
+        )
     if Stage(candidate.status) not in MERGEABLE or Stage(into.status) not in MERGEABLE:
-        raise ValidationError(_("Only submitted, screened or candidate projects can be merged."))
+        raise Refused(
+            "not_mergeable", _("Only submitted, screened or candidate projects can be merged.")
+        )
     if _list_published(candidate.body_id, candidate.year) and candidate.status == Status.CANDIDATE:
-        raise ValidationError(str(REFUSALS["list_published"]))
+        raise Refused("list_published", str(REFUSALS["list_published"]))
     if not reason.strip():
-        raise ValidationError(str(REFUSALS["reason_required"]))
+        raise Refused("reason_required", str(REFUSALS["reason_required"]))
     with transaction.atomic():
         for source in candidate.sources.all():
             CandidateSource.objects.create(
@@ -185,15 +234,18 @@ def candidate_merge(
             actor=actor,
             reason=reason.strip(),
         )
+        action_record(
+            body=candidate.body,
+            actor=actor,
+            action=CollectionAction.CANDIDATE_MERGED,
+            subject=_subject(candidate),
+            detail={"into": _subject(into), "reason": reason.strip()},
+        )
     return candidate
 
 
-def attachment_add(
-    *, access: Access, actor: User, candidate: Candidate, upload: UploadedFile
-) -> Attachment:
+def attachment_add(*, actor: User | None, candidate: Candidate, upload: UploadedFile) -> Attachment:
     """Store an upload already checked by AttachmentForm (size, type, content)."""
-    if access.actor_for(candidate) is None:
-        raise PermissionDenied
     attachment = Attachment(
         candidate=candidate,
         token=secrets.token_hex(16),
@@ -202,19 +254,25 @@ def attachment_add(
         size=upload.size or 0,
         uploaded_by=actor,
     )
-    attachment.file.save(attachment.token, upload, save=False)
-    attachment.save()
+    with transaction.atomic():
+        attachment.file.save(attachment.token, upload, save=False)
+        attachment.save()
+        action_record(
+            body=candidate.body,
+            actor=actor,
+            action=CollectionAction.ATTACHMENT_ADDED,
+            subject=_subject(candidate),
+            detail={"file": attachment.original_name, "bytes": attachment.size},
+        )
     return attachment
 
 
 def candidate_list_reorder(
-    *, access: Access, candidate: Candidate, direction: int
+    *, actor: User | None, candidate: Candidate, direction: int
 ) -> list[Candidate]:
     """Swap a listed candidate with its neighbour above (-1) or below (+1)."""
-    if not access.is_congress_staff:
-        raise PermissionDenied
     if _list_published(candidate.body_id, candidate.year):
-        raise ValidationError(str(REFUSALS["list_published"]))
+        raise Refused("list_published", str(REFUSALS["list_published"]))
     with transaction.atomic():
         listed = list(
             Candidate.objects.select_for_update()
@@ -229,21 +287,34 @@ def candidate_list_reorder(
             if item.list_position != position:
                 item.list_position = position
                 item.save(update_fields=["list_position"])
+        action_record(
+            body=candidate.body,
+            actor=actor,
+            action=CollectionAction.LIST_REORDERED,
+            subject=f"list-{candidate.year}",
+            detail={"order": [_subject(c) for c in listed]},
+        )
     return listed
 
 
-def candidate_list_publish(*, access: Access, actor: User, body: Body, year: int) -> CandidateList:
-    if not access.is_congress_staff or body.pk != access.body.pk:
-        raise PermissionDenied
+def candidate_list_publish(*, actor: User | None, body: Body, year: int) -> CandidateList:
     with transaction.atomic():
         listing, _created = CandidateList.objects.select_for_update().get_or_create(
             body=body, year=year
         )
         if listing.is_published:
-            raise ValidationError(_("This list is already published."))
-        if not Candidate.objects.filter(body=body, year=year, status=Status.CANDIDATE).exists():
-            raise ValidationError(_("There are no candidates on this list yet."))
+            raise Refused("list_published", _("This list is already published."))
+        listed = Candidate.objects.filter(body=body, year=year, status=Status.CANDIDATE)
+        if not listed.exists():
+            raise Refused("list_empty", _("There are no candidates on this list yet."))
         listing.published_at = timezone.now()
         listing.published_by = actor
         listing.save()
+        action_record(
+            body=body,
+            actor=actor,
+            action=CollectionAction.LIST_PUBLISHED,
+            subject=f"list-{year}",
+            detail={"candidates": [_subject(c) for c in listed.order_by("list_position", "id")]},
+        )
     return listing

@@ -1,10 +1,9 @@
 from django.urls import path
 
-from projects.views import exchange, lists, public, work
+from projects.views import exchange, lists, log, public, work
 
 urlpatterns = [
     path("", public.home, name="home"),
-    path("b/<slug:body>/candidates/", public.candidate_list, name="public_list"),
     path("b/<slug:body>/candidates/<int:pk>/", public.candidate_page, name="public_candidate"),
     path("b/<slug:body>/files/<str:token>/", public.attachment_file, name="attachment_file"),
     path("work/<slug:body>/candidates/", work.candidate_index, name="candidate_index"),
@@ -36,4 +35,6 @@ urlpatterns = [
     path("work/<slug:body>/lists/<int:year>/move/<int:pk>/", lists.list_move, name="list_move"),
     path("work/<slug:body>/export.xlsx", exchange.candidates_export, name="candidates_export"),
     path("work/<slug:body>/import/", exchange.candidates_import, name="candidates_import"),
+    path("work/<slug:body>/log/", log.action_log, name="action_log"),
+    path("work/<slug:body>/log.jsonl", log.action_log_download, name="action_log_download"),
 ]

@@ -12,6 +12,7 @@ from django.test import Client
 from projects.access import Access, access_for
 from projects.models import Body, Candidate, Level, Role, Station, Status
 from projects.roles import membership_grant
+from projects.rules.lifecycle import Actor
 from projects.services import candidate_create, candidate_list_publish, candidate_move
 from tests.server import asgi_server  # noqa: F401  (a fixture for the tests that need it)
 
@@ -133,7 +134,6 @@ SOURCE: dict[str, object] = {
 def draft(cast: Cast) -> Candidate:
     """A draft filed by the east station."""
     return candidate_create(
-        access=cast.access(cast.east_staff),
         actor=cast.east_staff,
         station=cast.east,
         data=candidate_data(),
@@ -144,11 +144,12 @@ def draft(cast: Cast) -> Candidate:
 def advance(cast: Cast, candidate: Candidate, *targets: Status) -> Candidate:
     """Walk a candidate along; its own station submits drafts, congress staff do the rest."""
     for target in targets:
-        actor = cast.congress
+        actor, role = cast.congress, Actor.CONGRESS
         if candidate.status == Status.DRAFT and target == Status.SUBMITTED:
             actor = cast.east_staff if candidate.station == cast.east else cast.west_staff
+            role = Actor.STATION
         candidate_move(
-            access=cast.access(actor),
+            role=role,
             actor=actor,
             candidate=candidate,
             target=target,
@@ -162,9 +163,7 @@ def advance(cast: Cast, candidate: Candidate, *targets: Status) -> Candidate:
 def published(cast: Cast, draft: Candidate) -> Candidate:
     """The draft, carried onto the 2027 list, which is then published."""
     advance(cast, draft, Status.SUBMITTED, Status.SCREENED, Status.CANDIDATE)
-    candidate_list_publish(
-        access=cast.access(cast.congress), actor=cast.congress, body=cast.body, year=2027
-    )
+    candidate_list_publish(actor=cast.congress, body=cast.body, year=2027)
     return draft
 
 

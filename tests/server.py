@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from ballots.asgi_process import free_port, start_daphne
+from ballots.bench.asgi_process import free_port, start_daphne
 
 LOG = Path(settings.BASE_DIR) / "tests" / "artifacts" / "asgi-server.log"
 

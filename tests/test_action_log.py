@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from ballots.action_chain import chain_problems
-from ballots.action_log import log_problems
-from ballots.models import ActionEntry
-from ballots.services import round_close, round_follow_up, round_publish
+from ballots.services.rounds import round_close, round_follow_up, round_publish
+from projects.action_log import log_problems
+from projects.models import ActionEntry
+from projects.rules.chain import chain_problems
 from tests.conftest import Cast, client_for
 from tests.voting import make_round, make_session, open_with_cards, post_ballot
 
@@ -48,7 +48,7 @@ def test_every_staff_action_is_recorded_in_order_with_its_actor(logged: Cast) ->
 
 def test_a_deleted_entry_is_detected(logged: Cast) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM ballots_actionentry WHERE seq = 3")
+        cursor.execute("DELETE FROM projects_actionentry WHERE seq = 3")
     problems = log_problems(logged.body)
     assert any("entry 4: follows entry 2" in p for p in problems)
     assert any("entry 4: does not point to the entry before it" in p for p in problems)
@@ -57,7 +57,8 @@ def test_a_deleted_entry_is_detected(logged: Cast) -> None:
 def test_an_edited_entry_is_detected(logged: Cast) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE ballots_actionentry SET detail = %s WHERE seq = 4", [json.dumps({"cards": 300})]
+            "UPDATE projects_actionentry SET detail = %s WHERE seq = 4",
+            [json.dumps({"cards": 300})],
         )
     assert log_problems(logged.body) == ["entry 4: its content does not match its hash"]
 
@@ -80,7 +81,7 @@ def test_auditors_read_the_log_and_download_it_whole(logged: Cast) -> None:
 
 def test_the_log_page_says_when_the_chain_is_broken(logged: Cast) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM ballots_actionentry WHERE seq = 8")
-        cursor.execute("UPDATE ballots_actionentry SET actor = 'x' WHERE seq = 2")
+        cursor.execute("DELETE FROM projects_actionentry WHERE seq = 8")
+        cursor.execute("UPDATE projects_actionentry SET actor = 'x' WHERE seq = 2")
     page = client_for(logged.auditor).get(reverse("action_log", kwargs={"body": logged.body.slug}))
     assert "entry 2: its content does not match its hash" in page.content.decode()

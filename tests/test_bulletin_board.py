@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ballots.models import Round
-from ballots.services import round_close
+from ballots.services.rounds import round_close
 from tests.conftest import Cast
 from tests.voting import make_round, make_session, open_with_cards, post_ballot
 

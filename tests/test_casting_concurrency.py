@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from ballots.models import Ballot, Round
-from ballots.services import round_close
+from ballots.services.rounds import round_close
 from tests.conftest import Cast
 from tests.voting import make_round, make_session, open_with_cards
 

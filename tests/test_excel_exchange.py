@@ -184,7 +184,6 @@ def test_export_reads_all_candidates_in_a_fixed_number_of_queries(
 
     for n in range(10):
         candidate_create(
-            access=cast.access(cast.congress),
             actor=cast.congress,
             station=cast.east,
             data=candidate_data(name=f"项目{n}"),

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from ballots.services import round_close
+from ballots.services.rounds import round_close
 from projects.models import Candidate, Status
 from projects.services import candidate_create
 from tests.conftest import RESIDENT, SOURCE, Cast, candidate_data, client_for
@@ -95,7 +95,6 @@ def test_staff_of_another_body_cannot_see_this_bodys_drafts(cast: Cast, draft: C
 
 def test_a_station_sees_only_its_own_work(cast: Cast, draft: Candidate) -> None:
     candidate_create(
-        access=cast.access(cast.west_staff),
         actor=cast.west_staff,
         station=cast.west,
         data=candidate_data(name="西区农贸市场改造"),

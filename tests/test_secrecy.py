@@ -5,7 +5,7 @@ from django.db import connection
 from django.test import Client
 
 from ballots.models import Ballot, BallotReply, Credential
-from ballots.services import round_close
+from ballots.services.rounds import round_close
 from tests.conftest import Cast
 from tests.voting import make_round, make_session, open_with_cards, post_ballot
 

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from ballots.models import Round, Session
-from ballots.tally import RoundRules, tally
+from ballots.rules.tally import RoundRules, tally
 from tests.voting import post_ballot
 
 pytestmark = pytest.mark.django_db(transaction=True)

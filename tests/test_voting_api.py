@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from ballots.models import Ballot, Round, Voter
-from ballots.services import credentials_issue, round_close, round_open, voters_check_in
+from ballots.services.cards import credentials_issue
+from ballots.services.rounds import round_close, round_open
+from ballots.services.sessions import voters_check_in
 from tests.conftest import Cast
 from tests.voting import make_round, make_session, open_with_cards, post_ballot
 

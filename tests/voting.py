@@ -7,14 +7,9 @@ from typing import Any
 from django.test import Client
 
 from ballots.models import Round, Session
-from ballots.services import (
-    Card,
-    credentials_issue,
-    round_create,
-    round_open,
-    session_create,
-    voters_check_in,
-)
+from ballots.services.cards import Card, credentials_issue
+from ballots.services.rounds import round_create, round_open
+from ballots.services.sessions import session_create, voters_check_in
 from projects.models import Body
 
 

@@ -4,21 +4,31 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ballots.credentials import code_hash
+from ballots.exports import results_xlsx
 from ballots.forms import CardCodeForm
-from ballots.models import Credential, Round
+from ballots.models import Round
+from ballots.pdf.results import results_pdf
 from ballots.presenters import (
     OPTION_LABELS,
     SHORT_OPTIONS,
+    figures,
     option_headers,
     outcome_words,
     result_rows,
 )
-from ballots.reports import figures, results_pdf, results_xlsx
-from ballots.selectors import ballot_items, round_state
+from ballots.rules.terms import Kind, Secrecy
+from ballots.selectors import ballot_items, card_check, round_state
 from ballots.signing import fingerprint
+
+# A person at a tablet is told what to do next, not only what went wrong.
+TABLET_WORDS = {
+    "bad_credential": gettext_lazy(
+        "This card code is not valid. Check it, or ask the staff for a new card."
+    ),
+    "already_voted": gettext_lazy("This card has already been used to vote."),
+}
 
 
 def vote(request: HttpRequest) -> HttpResponse:
@@ -26,22 +36,15 @@ def vote(request: HttpRequest) -> HttpResponse:
     form = CardCodeForm(request.POST or None)
     if request.method != "POST":
         return render(request, "ballots/vote.html", {"form": form})
-    problem = ""
     card = None
     if form.is_valid():
-        card = (
-            Credential.objects.select_related("round__session", "voter")
-            .filter(token_hash=code_hash(form.cleaned_data["code"]))
-            .first()
+        check = card_check(code=form.cleaned_data["code"])
+        card = check.card
+        problem = (
+            str(TABLET_WORDS.get(check.refusal.code, check.refusal.detail)) if check.refusal else ""
         )
-    if card is None or card.revoked:
-        problem = _("This card code is not valid. Check it, or ask the staff for a new card.")
-    elif card.used:
-        problem = _("This card has already been used to vote.")
-    elif not card.round.is_open:
-        problem = _("Voting in this round is not open.")
-    elif card.voter is not None and not card.voter.present:
-        problem = _("This representative has not checked in.")
+    else:
+        problem = str(TABLET_WORDS["bad_credential"])
     if problem or card is None:
         return render(request, "ballots/_vote_problem.html", {"problem": problem}, status=200)
     round_ = card.round
@@ -52,8 +55,8 @@ def vote(request: HttpRequest) -> HttpResponse:
             "round": round_,
             "session": round_.session,
             "items": ballot_items(round_),
-            "voter": card.voter if round_.secrecy == "named" else None,
-            "evaluation": round_.kind == "evaluation",
+            "voter": card.voter if round_.secrecy == Secrecy.NAMED else None,
+            "evaluation": round_.kind == Kind.EVALUATION,
         },
     )
 
@@ -72,6 +75,7 @@ def hall(request: HttpRequest, code: str) -> HttpResponse:
             "fingerprint": fingerprint(round_.public_key) if round_.public_key else "",
             "headers": option_headers(round_),
             "outcome": outcome_words(round_),
+            "evaluation": round_.kind == Kind.EVALUATION,
         },
     )
 

@@ -11,24 +11,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ballots.cards import cards_pdf
 from ballots.forms import RevokeForm, RoundForm, SessionFileForm, SessionForm
 from ballots.models import Round, Session
+from ballots.pdf.cards import cards_pdf
 from ballots.presenters import option_headers, outcome_words, result_rows
 from ballots.roster import RosterRefused, read_roster
+from ballots.rules.terms import Outcome
 from ballots.selectors import round_state
-from ballots.services import (
-    credential_revoke,
-    credentials_issue,
+from ballots.services.cards import credential_revoke, credentials_issue
+from ballots.services.rounds import (
     round_close,
     round_create_from_list,
     round_follow_up,
     round_open,
     round_publish,
-    session_create,
-    session_import,
-    voters_check_in,
 )
+from ballots.services.sessions import session_create, session_import, voters_check_in
 from ballots.session_file import SessionFileError, parse_session_file
 from ballots.signing import fingerprint
 from projects.access import Access, access_for, require
@@ -225,6 +223,7 @@ def round_detail(request: AuthenticatedHttpRequest, body: str, code: str) -> Htt
             "rows": result_rows(round_) if round_.is_closed else [],
             "headers": option_headers(round_),
             "outcome": outcome_words(round_),
+            "runoff": (round_.tally or {}).get("outcome") == Outcome.RUNOFF_REQUIRED,
             "next_round": round_.followers.first(),
             "revoke_form": RevokeForm(),
             "fingerprint": fingerprint(round_.public_key) if round_.public_key else "",

@@ -1,3 +1,4 @@
+from projects.models.actions import ActionEntry, CollectionAction
 from projects.models.bodies import Body, Level, Membership, Representative, Role, Station
 from projects.models.candidates import (
     Attachment,
@@ -12,12 +13,14 @@ from projects.models.candidates import (
 )
 
 __all__ = [
+    "ActionEntry",
     "Attachment",
     "Body",
     "Candidate",
     "CandidateList",
     "CandidateSource",
     "Category",
+    "CollectionAction",
     "Criterion",
     "Level",
     "Membership",

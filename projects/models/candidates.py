@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from projects.lifecycle import Stage
 from projects.models.bodies import Body, Station
+from projects.rules.lifecycle import Stage
 
 
 class Status(models.TextChoices):
@@ -191,7 +191,10 @@ class Transition(models.Model):
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: the product itself acted (a vote's result moving candidates to selected or not).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     at = models.DateTimeField(auto_now_add=True)
     criterion = models.CharField(max_length=16, choices=Criterion.choices, blank=True)
     reason = models.TextField(blank=True)

@@ -46,7 +46,7 @@ def list_move(request: AuthenticatedHttpRequest, body: str, year: int, pk: int) 
     )
     direction = -1 if request.POST.get("direction") == "up" else 1
     try:
-        candidate_list_reorder(access=access, candidate=candidate, direction=direction)
+        candidate_list_reorder(actor=request.user, candidate=candidate, direction=direction)
     except ValidationError as error:
         flash_errors(request, error.messages)
     if request.htmx:
@@ -71,7 +71,6 @@ def list_publish(request: AuthenticatedHttpRequest, body: str, year: int) -> Htt
     require(access.is_congress_staff)
     try:
         candidate_list_publish(
-            access=access,
             actor=request.user,
             body=access.body,
             year=year,

@@ -1,15 +1,14 @@
-"""Pages anyone may read: the published candidate lists and each candidate on them."""
+"""Pages anyone may read: the home page, each published candidate, its attachments.
+
+A congress's public page shows results beside candidates, so it lives upstairs (tracking).
+"""
 
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from ballots.models import Round, RoundStatus
 from projects.access import access_for, is_public
-from projects.forms import PublicFilterForm
-from projects.http import HtmxHttpRequest
 from projects.models import Attachment, Body, Candidate, SourceKind
-from projects.selectors import public_candidates, published_years
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,37 +19,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         work = list(Body.objects.filter(memberships__user=request.user).distinct())
     return render(request, "home.html", {"bodies": bodies, "work_bodies": work})
-
-
-def candidate_list(request: HtmxHttpRequest, body: str) -> HttpResponse:
-    the_body = get_object_or_404(Body, slug=body)
-    years = published_years(the_body)
-    form = PublicFilterForm(request.GET or None, years=years, stations=the_body.stations.all())
-    year = years[0] if years else 0
-    category, station = "", None
-    if form.is_bound and form.is_valid():
-        year = form.cleaned_data["year"] or year
-        category = form.cleaned_data["category"]
-        station = form.cleaned_data["station"] or None
-    rows = public_candidates(the_body, year=year, category=category, station_id=station)
-    template = "projects/_public_rows.html" if request.htmx else "projects/public_list.html"
-    closed = (
-        Round.objects.filter(session__body=the_body, status=RoundStatus.CLOSED)
-        .select_related("session")
-        .order_by("-closed_at")[:20]
-    )
-    return render(
-        request,
-        template,
-        {
-            "body": the_body,
-            "form": form,
-            "year": year,
-            "candidates": rows,
-            "years": years,
-            "closed_rounds": closed,
-        },
-    )
 
 
 def candidate_page(request: HttpRequest, body: str, pk: int) -> HttpResponse:

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from projects.access import Access, access_for, require
 from projects.forms import AttachmentForm, CandidateForm, MergeForm, MoveForm, SourceForm
 from projects.http import AuthenticatedHttpRequest, flash_errors, form_problems
-from projects.lifecycle import EDITABLE, MERGEABLE, Stage, moves_from
 from projects.messages import ACTIONS
 from projects.models import Body, Candidate, Station, Status
+from projects.rules.lifecycle import EDITABLE, MERGEABLE, Stage, moves_from
 from projects.selectors import work_candidates
 from projects.services import (
     attachment_add,
@@ -75,7 +75,6 @@ def candidate_new(request: AuthenticatedHttpRequest, body: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and source_form.is_valid():
         try:
             candidate = candidate_create(
-                access=access,
                 actor=request.user,
                 station=form.cleaned_data["station"],
                 data=form.cleaned_data,
@@ -104,7 +103,6 @@ def candidate_edit(request: AuthenticatedHttpRequest, body: str, pk: int) -> Htt
     if request.method == "POST" and form.is_valid():
         try:
             candidate_update(
-                access=access,
                 actor=request.user,
                 candidate=candidate,
                 data=form.cleaned_data,
@@ -159,15 +157,17 @@ def candidate_detail(request: AuthenticatedHttpRequest, body: str, pk: int) -> H
 def candidate_transition(request: AuthenticatedHttpRequest, body: str, pk: int) -> HttpResponse:
     access = _work_access(request, body)
     candidate = _visible_candidate(access, pk)
-    require(access.actor_for(candidate) is not None)
+    role = access.actor_for(candidate)
+    require(role is not None)
+    assert role is not None
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a decision."))
         return redirect("candidate_detail", body=body, pk=pk)
     try:
         candidate_move(
-            access=access,
             actor=request.user,
+            role=role,
             candidate=candidate,
             target=form.cleaned_data["target"],
             reason=form.cleaned_data["reason"],
@@ -195,7 +195,6 @@ def candidate_merge_view(request: AuthenticatedHttpRequest, body: str, pk: int) 
     into = form.cleaned_data["into"]
     try:
         candidate_merge(
-            access=access,
             actor=request.user,
             candidate=candidate,
             into=into,
@@ -217,7 +216,6 @@ def candidate_source_new(request: AuthenticatedHttpRequest, body: str, pk: int) 
     form = SourceForm(request.POST)
     if form.is_valid():
         candidate_source_add(
-            access=access,
             actor=request.user,
             candidate=candidate,
             data=form.cleaned_data,
@@ -237,7 +235,6 @@ def attachment_new(request: AuthenticatedHttpRequest, body: str, pk: int) -> Htt
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         attachment_add(
-            access=access,
             actor=request.user,
             candidate=candidate,
             upload=form.cleaned_data["file"],

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from ballots.audit import archive
-from ballots.canonical import canonical_json, sha256_hex
-from ballots.verify import Outcome
+from ballots.rules.canonical import canonical_json, sha256_hex
+from ballots.rules.verify import Outcome
 
 
 def read(path: Path) -> dict[str, bytes]:

@@ -9,10 +9,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ballots.audit import archive, content, signature
-from ballots.records import make_ballot, options_for
+from ballots.rules.records import make_ballot
+from ballots.rules.tally import RoundRules, tally
+from ballots.rules.terms import options_for
+from ballots.rules.verify import verify
 from ballots.signing import public_hex
-from ballots.tally import RoundRules, tally
-from ballots.verify import verify
 
 KEY = Ed25519PrivateKey.generate()
 

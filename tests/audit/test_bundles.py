@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from ballots.canonical import canonical_json, sha256_hex
 from ballots.models import Round, Voter
-from ballots.services import round_close
+from ballots.rules.canonical import canonical_json, sha256_hex
+from ballots.rules.verify import verify
+from ballots.services.rounds import round_close
 from ballots.signing import public_hex
-from ballots.verify import verify
 from tests.audit.bundles import board, first_failure, read, rehash, with_board, write
 from tests.conftest import Cast
 from tests.voting import make_round, make_session, open_with_cards, post_ballot
@@ -102,6 +102,24 @@ def test_the_verifier_runs_without_django(secret: tuple[Round, Path], tmp_path: 
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("[PASS]") == 7 and "VERIFIED" in done.stdout
+
+
+def test_the_verifier_package_stands_alone(secret: tuple[Round, Path], tmp_path: Path) -> None:
+    """ballots/rules imported under the installed name, with neither Django nor the product."""
+    (tmp_path / "minsheng_audit").symlink_to(Path(__file__).parents[2] / "ballots" / "rules")
+    blocked = (
+        "import sys, runpy; sys.modules['django'] = None; sys.modules['ballots'] = None; "
+        f"sys.path[:0] = [{str(tmp_path)!r}]; sys.argv = ['minsheng-verify', *sys.argv[1:]]; "
+        "runpy.run_module('minsheng_audit.verify', run_name='__main__')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", blocked, str(secret[1]), "--key", secret[0].public_key],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("[PASS]") == 6 and "VERIFIED" in done.stdout
 
 
 def test_verify_audit_fails_loudly_on_a_bad_bundle(

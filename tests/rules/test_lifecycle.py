@@ -4,7 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from projects.lifecycle import MOVES, Actor, MoveRefused, Stage, check_move, find_move, moves_from
+from projects.rules.lifecycle import (
+    MOVES,
+    Actor,
+    MoveRefused,
+    Stage,
+    check_move,
+    find_move,
+    moves_from,
+)
 
 
 def test_a_station_may_submit_its_draft() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ballots.tally import RoundRules, tally
+from ballots.rules.tally import RoundRules, tally
 
 ITEMS = [("a", 1), ("b", 2), ("c", 3), ("d", 4)]
 

@@ -17,7 +17,6 @@ def _listed(cast: Cast, *names: str) -> list[Candidate]:
         advance(
             cast,
             candidate_create(
-                access=cast.access(cast.congress),
                 actor=cast.congress,
                 station=cast.east,
                 data=candidate_data(name=name),
@@ -33,32 +32,29 @@ def _listed(cast: Cast, *names: str) -> list[Candidate]:
 
 def test_moving_up_swaps_with_the_one_above(cast: Cast) -> None:
     *_, last = _listed(cast, "甲", "乙", "丙")
-    order = candidate_list_reorder(access=cast.access(cast.congress), candidate=last, direction=-1)
+    order = candidate_list_reorder(actor=cast.congress, candidate=last, direction=-1)
     assert [x.name for x in order] == ["甲", "丙", "乙"]
     assert [x.list_position for x in order] == [1, 2, 3]
 
 
 def test_the_first_cannot_move_further_up(cast: Cast) -> None:
     first, _second = _listed(cast, "甲", "乙")
-    order = candidate_list_reorder(access=cast.access(cast.congress), candidate=first, direction=-1)
+    order = candidate_list_reorder(actor=cast.congress, candidate=first, direction=-1)
     assert [x.name for x in order] == ["甲", "乙"]
 
 
 def test_an_empty_list_cannot_be_published(cast: Cast) -> None:
     with pytest.raises(ValidationError):
-        candidate_list_publish(
-            access=cast.access(cast.congress), actor=cast.congress, body=cast.body, year=2027
-        )
+        candidate_list_publish(actor=cast.congress, body=cast.body, year=2027)
     assert not CandidateList.objects.filter(published_at__isnull=False).exists()
 
 
 def test_a_published_list_cannot_be_published_or_reordered_again(cast: Cast) -> None:
     a, b = _listed(cast, "甲", "乙")
-    access = cast.access(cast.congress)
-    candidate_list_publish(access=access, actor=cast.congress, body=cast.body, year=2027)
+    candidate_list_publish(actor=cast.congress, body=cast.body, year=2027)
     with pytest.raises(ValidationError):
-        candidate_list_publish(access=access, actor=cast.congress, body=cast.body, year=2027)
+        candidate_list_publish(actor=cast.congress, body=cast.body, year=2027)
     with pytest.raises(ValidationError):
-        candidate_list_reorder(access=access, candidate=b, direction=-1)
+        candidate_list_reorder(actor=cast.congress, candidate=b, direction=-1)
     a.refresh_from_db()
     assert a.list_position == 1

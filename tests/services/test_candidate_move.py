@@ -1,17 +1,20 @@
 """Moving candidates through the life cycle records every step, and refusals change nothing."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
 
 from projects.models import Candidate, Status, Transition
+from projects.rules.lifecycle import Actor
 from projects.services import candidate_move
-from tests.conftest import Cast, advance
+from tests.conftest import Cast, advance, client_for
 
 
 def test_a_station_submits_its_draft_and_the_step_is_recorded(cast: Cast, draft: Candidate) -> None:
     candidate_move(
-        access=cast.access(cast.east_staff),
+        role=Actor.STATION,
         actor=cast.east_staff,
         candidate=draft,
         target=Status.SUBMITTED,
@@ -27,14 +30,14 @@ def test_a_station_submits_its_draft_and_the_step_is_recorded(cast: Cast, draft:
     )
 
 
+def _post_move(user: User, candidate: Candidate, target: Status) -> int:
+    url = reverse("candidate_move", kwargs={"body": candidate.body.slug, "pk": candidate.pk})
+    data = {"target": target, "criterion": "necessity", "reason": "x"}
+    return client_for(user).post(url, data).status_code
+
+
 def test_another_station_cannot_touch_the_draft(cast: Cast, draft: Candidate) -> None:
-    with pytest.raises(PermissionDenied):
-        candidate_move(
-            access=cast.access(cast.west_staff),
-            actor=cast.west_staff,
-            candidate=draft,
-            target=Status.SUBMITTED,
-        )
+    assert _post_move(cast.west_staff, draft, Status.SUBMITTED) == 404
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
 
@@ -46,7 +49,7 @@ def test_a_rejection_without_a_criterion_is_refused_in_chinese(
     steps = Transition.objects.count()
     with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
         candidate_move(
-            access=cast.access(cast.congress),
+            role=Actor.CONGRESS,
             actor=cast.congress,
             candidate=draft,
             target=Status.REJECTED,
@@ -61,7 +64,7 @@ def test_a_rejection_without_a_criterion_is_refused_in_chinese(
 def test_a_rejection_keeps_its_criterion_and_reason(cast: Cast, draft: Candidate) -> None:
     advance(cast, draft, Status.SUBMITTED)
     candidate_move(
-        access=cast.access(cast.congress),
+        role=Actor.CONGRESS,
         actor=cast.congress,
         candidate=draft,
         target=Status.REJECTED,
@@ -86,7 +89,7 @@ def test_candidates_join_the_end_of_the_list_and_leave_it_cleanly(
 def test_a_published_list_is_frozen(cast: Cast, published: Candidate) -> None:
     with pytest.raises(ValidationError):
         candidate_move(
-            access=cast.access(cast.congress),
+            role=Actor.CONGRESS,
             actor=cast.congress,
             candidate=published,
             target=Status.SCREENED,
@@ -105,11 +108,20 @@ def test_the_reserve_pool_carries_a_proposal_to_a_later_year(cast: Cast, draft: 
 
 def test_an_auditor_reads_but_cannot_decide(cast: Cast, draft: Candidate) -> None:
     advance(cast, draft, Status.SUBMITTED)
-    with pytest.raises(PermissionDenied):
+    assert _post_move(cast.auditor, draft, Status.SCREENED) == 403
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+
+
+def test_a_station_cannot_screen_even_its_own_proposal(cast: Cast, draft: Candidate) -> None:
+    advance(cast, draft, Status.SUBMITTED)
+    with pytest.raises(ValidationError):
         candidate_move(
-            access=cast.access(cast.auditor),
-            actor=cast.auditor,
+            role=Actor.STATION,
+            actor=cast.east_staff,
             candidate=draft,
             target=Status.SCREENED,
             criterion="necessity",
         )
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED

@@ -9,14 +9,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from ballots.models import Ballot, Round
-from ballots.services import (
-    credential_revoke,
-    credentials_issue,
-    round_close,
-    round_follow_up,
-    round_open,
-    voters_check_in,
-)
+from ballots.services.cards import credential_revoke, credentials_issue
+from ballots.services.rounds import round_close, round_follow_up, round_open
+from ballots.services.sessions import voters_check_in
 from tests.conftest import Cast, client_for
 from tests.voting import make_round, make_session, open_with_cards, post_ballot
 

@@ -4,8 +4,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ballots.bench import Bench, Plan, report
-
 
 class Command(BaseCommand):
     help = (
@@ -24,6 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="keep the bench database")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Imported here: the bench needs the test extra (a WebSocket client), production does not.
+        from ballots.bench.run import Bench, Plan, report
+
         plan = Plan(
             voters=options["voters"],
             items=options["items"],

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ballots.audit import stored_records_problems
 from ballots.models import Round
-from ballots.verify import verify
+from ballots.rules.verify import verify
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ballots.models import Session
-from ballots.services import voters_check_in
+from ballots.services.sessions import voters_check_in
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from ballots.management.round_command import RoundCommand
 from ballots.models import Round
-from ballots.services import round_close
+from ballots.services.rounds import round_close
 
 
 class Command(RoundCommand):

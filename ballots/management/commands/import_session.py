@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ballots.services import session_import
+from ballots.services.sessions import session_import
 from ballots.session_file import SessionFileError, parse_session_file
 
 

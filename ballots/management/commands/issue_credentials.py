@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ballots.models import Round, Secrecy
-from ballots.services import credentials_issue
+from ballots.services.cards import credentials_issue
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from ballots.management.round_command import RoundCommand
 from ballots.models import Round
-from ballots.services import round_open
+from ballots.services.rounds import round_open
 
 
 class Command(RoundCommand):

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ballots.verify import verify
+from ballots.rules.verify import verify
 
 
 class Command(BaseCommand):

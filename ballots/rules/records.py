@@ -1,16 +1,10 @@
 """Ballot records as they stand on the bulletin board (audit-format.md, `ballots.jsonl`)."""
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ballots.canonical import canonical_json, sha256_hex
-
-SELECTION_OPTIONS = ("yes", "no", "abstain")
-EVALUATION_OPTIONS = ("satisfied", "basically_satisfied", "dissatisfied", "abstain")
-
-
-def options_for(kind: str) -> tuple[str, ...]:
-    return SELECTION_OPTIONS if kind == "selection" else EVALUATION_OPTIONS
+from .canonical import canonical_json, sha256_hex
 
 
 @dataclass(frozen=True)
@@ -36,14 +30,17 @@ def ballot_id(body: dict[str, object]) -> str:
     return sha256_hex(canonical_json(body))
 
 
-def make_ballot(choices: dict[str, str], voter: str | None = None, nonce: str = "") -> BallotRecord:
+def make_ballot(
+    choices: Mapping[str, str], voter: str | None = None, nonce: str = ""
+) -> BallotRecord:
     """A new ballot with a fresh 16-byte nonce, so equal choices never give equal ids."""
     nonce = nonce or secrets.token_hex(16)
-    body: dict[str, object] = {"choices": choices, "nonce": nonce}
+    marks = dict(choices)
+    body: dict[str, object] = {"choices": marks, "nonce": nonce}
     if voter is not None:
         body["voter"] = voter
     identifier = ballot_id(body)
-    return BallotRecord(identifier, identifier[:16], choices, nonce, voter)
+    return BallotRecord(identifier, identifier[:16], marks, nonce, voter)
 
 
 def board_bytes(records: list[BallotRecord]) -> bytes:

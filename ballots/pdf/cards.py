@@ -11,8 +11,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ballots.models import Round
-from ballots.pdf_fonts import chinese_font
-from ballots.services import Card
+from ballots.pdf.fonts import chinese_font
+from ballots.services.cards import Card
 
 COLUMNS, ROWS = 2, 4
 

@@ -4,25 +4,25 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from ballots.action_log import log_problems
-from ballots.canonical import canonical_json
-from ballots.models import ActionEntry
 from projects.access import access_for, require
+from projects.action_log import action_label, log_problems
 from projects.http import AuthenticatedHttpRequest
-from projects.models import Body
+from projects.models import ActionEntry, Body
+from projects.rules.chain import entry_bytes
 
 
 @login_required
 def action_log(request: AuthenticatedHttpRequest, body: str) -> HttpResponse:
     access = access_for(request.user, get_object_or_404(Body, slug=body))
     require(access.can_read_all)
+    entries = ActionEntry.objects.filter(body=access.body).order_by("-seq")[:500]
     return render(
         request,
-        "ballots/action_log.html",
+        "projects/action_log.html",
         {
             "access": access,
             "body": access.body,
-            "entries": ActionEntry.objects.filter(body=access.body).order_by("-seq")[:500],
+            "entries": [(entry, action_label(entry.action)) for entry in entries],
             "problems": log_problems(access.body),
         },
     )
@@ -34,7 +34,7 @@ def action_log_download(request: AuthenticatedHttpRequest, body: str) -> HttpRes
     access = access_for(request.user, get_object_or_404(Body, slug=body))
     require(access.can_read_all)
     entries = ActionEntry.objects.filter(body=access.body).order_by("seq")
-    lines = b"".join(canonical_json(e.as_chain_entry()) + b"\n" for e in entries)
+    lines = b"".join(entry_bytes(e.as_chain_entry()) + b"\n" for e in entries)
     response = HttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="actions-{body}.jsonl"'
     return response

@@ -1,12 +1,10 @@
-"""A closed round's result as a PDF (to sign and post) and as an Excel sheet."""
+"""A closed round's result as a PDF, to sign and post in the hall."""
 
 import io
 
 import segno
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -14,27 +12,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ballots.models import Round
-from ballots.pdf_fonts import chinese_font
-from ballots.presenters import option_headers, outcome_words, result_rows
+from ballots.pdf.fonts import chinese_font
+from ballots.presenters import figures, outcome_words, result_header, result_rows
 from ballots.signing import fingerprint
 
 
-def figures(round_: Round) -> list[tuple[str, int]]:
-    """应到 / 实到 / 发出 / 收回 / 有效 / 无效, as the report and the board state them."""
-    tally = round_.tally or {}
-    return [
-        (_("Seats (应到)"), round_.session.voters.count()),
-        (_("Present (实到)"), round_.present_at_close or 0),
-        (_("Cards issued (发出)"), round_.credentials.filter(revoked=False).count()),
-        (_("Ballots cast (收回)"), tally.get("ballots_cast", 0)),
-        (_("Valid"), tally.get("ballots_valid", 0)),
-        (_("Invalid"), tally.get("ballots_invalid", 0)),
-    ]
-
-
 def _table_rows(round_: Round) -> list[list[str]]:
-    header = [_("No."), _("Item"), *option_headers(round_), _("Rank"), _("Result")]
-    rows = [header]
+    rows = [result_header(round_)]
     for row in result_rows(round_):
         rows.append(
             [
@@ -133,29 +117,4 @@ def results_pdf(round_: Round, board_url: str) -> bytes:
         Paragraph(_("Tellers (计票人): ____________  ____________"), text),
     ]
     doc.build(story)
-    return out.getvalue()
-
-
-def results_xlsx(round_: Round) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = round_.code[:31]
-    sheet.append([round_.session.body.name, round_.session.title, round_.code])
-    for label, value in figures(round_):
-        sheet.append([label, value])
-    sheet.append([])
-    rows = _table_rows(round_)
-    sheet.append(rows[0])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for row in result_rows(round_):
-        sheet.append(
-            [row.number, row.title, *(count for _label, count in row.counts), row.rank, row.verdict]
-        )
-    sheet.append([])
-    sheet.append([_("Outcome"), outcome_words(round_)])
-    sheet.column_dimensions["B"].width = 36
-    out = io.BytesIO()
-    book.save(out)
     return out.getvalue()

@@ -5,39 +5,42 @@ Shared by the server (closing a round) and the standalone verifier (recounting a
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from ballots.records import options_for
+from .terms import UNMARKED, Grade, ItemResult, Kind, Option, Outcome, TallyResult, options_for
 
 
 @dataclass(frozen=True)
 class RoundRules:
     round_id: str
-    kind: str  # "selection" | "evaluation"
+    kind: str  # a Kind
     seats: int
     to_select: int | None
     max_yes_per_ballot: int | None
     items: Sequence[tuple[str, int]]  # (item id, number)
 
 
+def yes_marks(choices: Mapping[str, str]) -> int:
+    return sum(1 for c in choices.values() if c == Option.YES)
+
+
 def is_valid(choices: Mapping[str, str], max_yes: int | None) -> bool:
     """A ballot with more "yes" marks than the limit counts for no item."""
-    return max_yes is None or sum(1 for c in choices.values() if c == "yes") <= max_yes
+    return max_yes is None or yes_marks(choices) <= max_yes
 
 
-def grade(satisfied: int, basically: int, seats: int) -> str:
+def grade(satisfied: int, basically: int, seats: int) -> Grade:
     if 2 * satisfied > seats:
-        return "satisfied"
+        return Grade.SATISFIED
     if 2 * (satisfied + basically) > seats:
-        return "basically_satisfied"
-    return "dissatisfied"
+        return Grade.BASICALLY_SATISFIED
+    return Grade.DISSATISFIED
 
 
-def tally(rules: RoundRules, ballots: Iterable[Mapping[str, str]]) -> dict[str, Any]:
+def tally(rules: RoundRules, ballots: Iterable[Mapping[str, str]]) -> TallyResult:
     """The content of tally.json for these ballots under these rules."""
     options = options_for(rules.kind)
     ordered = sorted(rules.items, key=lambda item: item[1])
-    counts = {item: {o: 0 for o in (*options, "unmarked")} for item, _ in ordered}
+    counts: Counts = {item: {o: 0 for o in (*options, UNMARKED)} for item, _ in ordered}
     cast = valid = 0
     for choices in ballots:
         cast += 1
@@ -45,8 +48,8 @@ def tally(rules: RoundRules, ballots: Iterable[Mapping[str, str]]) -> dict[str, 
             continue
         valid += 1
         for item, _number in ordered:
-            counts[item][choices.get(item, "unmarked")] += 1
-    if rules.kind == "selection":
+            counts[item][choices.get(item, UNMARKED)] += 1
+    if rules.kind == Kind.SELECTION:
         results, ties, outcome = _select(rules, ordered, counts)
     else:
         results, ties, outcome = _evaluate(rules, ordered, counts)
@@ -66,8 +69,8 @@ Counts = dict[str, dict[str, int]]
 
 def _select(
     rules: RoundRules, ordered: Sequence[tuple[str, int]], counts: Counts
-) -> tuple[list[dict[str, Any]], list[str], str]:
-    yes = {item: counts[item]["yes"] for item, _ in ordered}
+) -> tuple[list[ItemResult], list[str], Outcome]:
+    yes = {item: counts[item][Option.YES] for item, _ in ordered}
     passed = [item for item, _ in ordered if 2 * yes[item] > rules.seats]
     rank = {item: 1 + sum(1 for other in passed if yes[other] > yes[item]) for item in passed}
     selected: set[str] = set()
@@ -75,7 +78,8 @@ def _select(
     limit = rules.to_select
     if limit is None or len(passed) <= limit:
         selected = set(passed)
-        outcome = "shortfall" if limit is not None and len(passed) < limit else "final"
+        short = limit is not None and len(passed) < limit
+        outcome = Outcome.SHORTFALL if short else Outcome.FINAL
     else:
         by_yes = sorted(passed, key=lambda item: -yes[item])
         cut = yes[by_yes[limit - 1]]
@@ -84,11 +88,11 @@ def _select(
         selected = set(above)
         if len(above) + len(at_cut) <= limit:
             selected |= set(at_cut)
-            outcome = "final"
+            outcome = Outcome.FINAL
         else:
             ties = at_cut  # already in number order
-            outcome = "runoff_required"
-    results = [
+            outcome = Outcome.RUNOFF_REQUIRED
+    results: list[ItemResult] = [
         {
             "item": item,
             "counts": counts[item],
@@ -104,28 +108,26 @@ def _select(
 
 def _evaluate(
     rules: RoundRules, ordered: Sequence[tuple[str, int]], counts: Counts
-) -> tuple[list[dict[str, Any]], list[str], str]:
-    results: list[dict[str, Any]] = []
+) -> tuple[list[ItemResult], list[str], Outcome]:
+    results: list[ItemResult] = []
     for item, _ in ordered:
         c = counts[item]
-        g = grade(c["satisfied"], c["basically_satisfied"], rules.seats)
+        g = grade(c[Option.SATISFIED], c[Option.BASICALLY_SATISFIED], rules.seats)
         results.append(
             {
                 "item": item,
                 "counts": c,
-                "passed": g != "dissatisfied",
+                "passed": g != Grade.DISSATISFIED,
                 "rank": None,
                 "selected": False,
                 "grade": g,
             }
         )
-    return results, [], "final"
+    return results, [], Outcome.FINAL
 
 
-def places_left(rules: RoundRules, result: Mapping[str, Any]) -> int:
+def places_left(rules: RoundRules, result: TallyResult) -> int:
     """How many places a runoff or a further round must fill after this result."""
     if rules.to_select is None:
         return 0
-    rows = result["results"]
-    assert isinstance(rows, list)
-    return rules.to_select - sum(1 for row in rows if row["selected"])
+    return rules.to_select - sum(1 for row in result["results"] if row["selected"])

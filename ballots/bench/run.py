@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import psycopg
 import websockets
 
-from ballots.asgi_process import ROOT, free_port, start_daphne
+from ballots.bench.asgi_process import ROOT, free_port, start_daphne
 
 PROBES = 5  # cards kept back to time the hall update one cast at a time
 

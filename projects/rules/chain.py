@@ -1,16 +1,26 @@
-"""The staff action log's hash chain: each entry commits to the one before (stdlib only)."""
+"""The staff action log's hash chain: each entry commits to the one before. Standard library only.
 
+Entries are hashed as canonical JSON in the audit format's sense (keys sorted, no white space,
+UTF-8 as itself); the ground floor encodes it here because it may not import the vote's rules.
+"""
+
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
-
-from ballots.canonical import canonical_json, sha256_hex
 
 GENESIS = "0" * 64
 FIELDS = ("seq", "at", "actor", "action", "subject", "detail")
 
 
+def entry_bytes(entry: Mapping[str, Any]) -> bytes:
+    """One entry as canonical JSON, as hashed and as an auditor downloads it."""
+    return json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def entry_hash(entry: Mapping[str, Any], previous: str) -> str:
-    return sha256_hex(canonical_json({**{k: entry[k] for k in FIELDS}, "prev": previous}))
+    hashed = {**{k: entry[k] for k in FIELDS}, "prev": previous}
+    return hashlib.sha256(entry_bytes(hashed)).hexdigest()
 
 
 def chain_problems(entries: Sequence[Mapping[str, Any]]) -> list[str]:

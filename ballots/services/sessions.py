@@ -1,0 +1,130 @@
+"""Sessions, their rosters and check-in (报到)."""
+
+import secrets
+from datetime import date
+from functools import partial
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ballots import live
+from ballots.models import Round, RoundStatus, Session, Voter, VotingAction
+from ballots.services.rounds import round_create
+from ballots.session_file import SessionSpec
+from projects.action_log import action_record
+from projects.errors import Refused
+from projects.models import Body, Level
+
+
+def session_create(
+    *,
+    body: Body,
+    code: str,
+    title: str,
+    date: date,
+    rules_text: str = "",
+    voters: list[tuple[str, str]] | None = None,
+    actor: User | None = None,
+) -> Session:
+    """A session with its roster: the given voters, or else the body's seated representatives."""
+    with transaction.atomic():
+        session = Session(body=body, code=code, title=title, date=date, rules_text=rules_text)
+        session.full_clean()
+        session.save()
+        if voters is None:
+            Voter.objects.bulk_create(
+                Voter(session=session, code=r.code, name=r.name, representative=r)
+                for r in body.representatives.filter(active=True)
+            )
+        else:
+            Voter.objects.bulk_create(
+                Voter(session=session, code=code, name=name) for code, name in voters
+            )
+        action_record(
+            body=body,
+            actor=actor,
+            action=VotingAction.SESSION_CREATED,
+            subject=session.code,
+            detail={"title": title, "voters": session.voters.count()},
+        )
+    return session
+
+
+def session_import(spec: SessionSpec, *, actor: User | None = None) -> Session:
+    """Create what a session file describes; refuse whole if any id is already taken."""
+    taken = []
+    if Session.objects.filter(code=spec.id).exists():
+        taken.append(_("session %(id)s") % {"id": spec.id})
+    for code in Round.objects.filter(code__in=[r.id for r in spec.rounds]).values_list(
+        "code", flat=True
+    ):
+        taken.append(_("round %(id)s") % {"id": code})
+    if taken:
+        raise Refused("id_taken", _("Already exists: %(ids)s.") % {"ids": ", ".join(taken)})
+    with transaction.atomic():
+        body = _body_named(spec.body)
+        session = session_create(
+            body=body,
+            code=spec.id,
+            title=spec.title,
+            date=spec.date,
+            voters=spec.voters,
+            actor=actor,
+        )
+        for r in spec.rounds:
+            round_create(
+                session=session,
+                code=r.id,
+                kind=r.kind,
+                secrecy=r.secrecy,
+                to_select=r.to_select,
+                max_yes=r.max_yes_per_ballot,
+                items=[(i.id, i.number, i.title, None) for i in r.items],
+                actor=actor,
+            )
+        action_record(
+            body=body,
+            actor=actor,
+            action=VotingAction.SESSION_IMPORTED,
+            subject=session.code,
+            detail={"rounds": [r.id for r in spec.rounds]},
+        )
+    return session
+
+
+def _body_named(name: str) -> Body:
+    """The body a session file names, by code or name; a new township body if there is none."""
+    found = Body.objects.filter(slug=name).first() or Body.objects.filter(name=name).first()
+    if found:
+        return found
+    slug = f"body-{secrets.token_hex(4)}"
+    return Body.objects.create(slug=slug, name=name, level=Level.TOWNSHIP)
+
+
+def voters_check_in(*, session: Session, codes: list[str] | None, actor: User | None = None) -> int:
+    """Mark voters present (报到): these codes, or everyone when None. Returns how many changed."""
+    rows = session.voters.all()
+    if codes is not None:
+        known = set(rows.filter(code__in=codes).values_list("code", flat=True))
+        unknown = sorted(set(codes) - known)
+        if unknown:
+            raise Refused(
+                "not_on_roster",
+                _("Not on this session's roster: %(codes)s.") % {"codes": ", ".join(unknown)},
+            )
+        rows = rows.filter(code__in=codes)
+    with transaction.atomic():
+        newly = list(rows.filter(present=False).values_list("code", flat=True))
+        changed = rows.filter(present=False).update(present=True)
+        if changed:
+            action_record(
+                body=session.body,
+                actor=actor,
+                action=VotingAction.CHECKED_IN,
+                subject=session.code,
+                detail={"voters": sorted(newly)},
+            )
+    for round_ in session.rounds.filter(status=RoundStatus.OPEN):
+        transaction.on_commit(partial(live.round_changed, round_.code))
+    return changed

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from tracking.views import public
+
+urlpatterns = [
+    path("b/<slug:body>/candidates/", public.congress_page, name="public_list"),
+]
