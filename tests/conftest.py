@@ -3,6 +3,8 @@
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -14,11 +16,16 @@ from projects.models import Body, Candidate, Level, Role, Station, Status
 from projects.roles import membership_grant
 from projects.rules.lifecycle import Actor
 from projects.services import candidate_create, candidate_list_publish, candidate_move
-from tests.server import asgi_server  # noqa: F401  (a fixture for the tests that need it)
+from tests.server import asgi_server, redis_prefix  # noqa: F401  (asgi_server: a fixture)
 
 # Connections opened by worker threads must not outlive a request, or the test database
 # cannot be dropped at the end; production keeps them (CONN_MAX_AGE) as a small pool.
 settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Parallel workers share one Redis: each keeps to its own channel groups and cache keys.
+layer: dict[str, Any] = settings.CHANNEL_LAYERS["default"]
+if "CONFIG" in layer:
+    layer["CONFIG"]["prefix"] = redis_prefix()
+    settings.CACHES["default"]["KEY_PREFIX"] = redis_prefix()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -26,19 +33,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
+# Fast hashing, Chinese first, and templates rendered without collectstatic: for every test and
+# for the worlds some modules build once (module-scoped fixtures run before function ones).
+settings.PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # for users signing in to asgi_server
+]
+settings.LANGUAGE_CODE = "zh-hans"
+settings.STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+
+@pytest.fixture
+def media_root(tmp_path: Path) -> Path:
+    """Where uploads go: a fresh folder per test, unless a module shares one with its world."""
+    return tmp_path
+
+
 @pytest.fixture(autouse=True)
-def _fast_and_chinese(settings: object, tmp_path: object) -> None:
-    settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # for users signing in to asgi_server
-    ]
-    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
-    settings.LANGUAGE_CODE = "zh-hans"  # type: ignore[attr-defined]
-    # Tests render templates without running collectstatic first.
-    settings.STORAGES = {  # type: ignore[attr-defined]
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+def _uploads_stay_in_the_test(settings: object, media_root: Path) -> None:
+    settings.MEDIA_ROOT = media_root  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -78,6 +94,11 @@ def _user(username: str) -> User:
 
 @pytest.fixture
 def cast(db: None) -> Cast:
+    return make_cast()
+
+
+def make_cast() -> Cast:
+    """The cast, for a fixture of any scope (the database must be open to it)."""
     body = Body.objects.create(slug="hill", name="青山镇人民代表大会", level=Level.TOWNSHIP)
     other = Body.objects.create(slug="river", name="河口镇人民代表大会", level=Level.TOWNSHIP)
     east = Station.objects.create(body=body, name="东区联络站")

@@ -10,7 +10,15 @@ from django.db import connection
 
 from ballots.bench.asgi_process import free_port, start_daphne
 
-LOG = Path(settings.BASE_DIR) / "tests" / "artifacts" / "asgi-server.log"
+# Under pytest-xdist each worker runs its own server on its own database: give each its own log and
+# its own Redis prefix, so one worker's round "R1" never hears the other's.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+LOG = Path(settings.BASE_DIR) / "tests" / "artifacts" / f"asgi-server-{WORKER}.log"
+
+
+def redis_prefix() -> str:
+    """This worker's own Redis prefix (the tests' process and its server share it)."""
+    return f"{os.environ.get('REDIS_PREFIX', 'minsheng')}-{WORKER}"
 
 
 def _database_url() -> str:
@@ -31,6 +39,7 @@ def asgi_server(django_db_setup: None, django_db_blocker: object) -> Iterator[st
         "DEBUG": "true",
         "MAP_TILE_URL": "",
         "SECURE_COOKIES": "false",
+        "REDIS_PREFIX": redis_prefix(),
     }
     with LOG.open("wb") as log:
         server = start_daphne(port, env, log)

@@ -8,6 +8,7 @@ from django.test import Client
 
 from ballots.models import Round, Session
 from ballots.services.cards import Card, credentials_issue
+from ballots.services.casting import ballot_cast
 from ballots.services.rounds import round_create, round_open
 from ballots.services.sessions import session_create, voters_check_in
 from projects.models import Body
@@ -60,3 +61,9 @@ def post_ballot(
     return client.post(
         f"/api/v1/rounds/{round_code}/ballots", body, content_type="application/json", **headers
     )
+
+
+def cast_ballot(round_code: str, code: str, choices: Any, key: str | None = None) -> str:
+    """A ballot through the cast service itself, on this thread: for tests about what follows a
+    vote (boards, bundles, logs), which need no HTTP and so no committed transaction."""
+    return ballot_cast(round_code=round_code, code=code, choices=choices, key=key).receipt

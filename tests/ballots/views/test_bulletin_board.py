@@ -9,9 +9,7 @@ from django.urls import reverse
 from ballots.models import Round
 from ballots.services.rounds import round_close
 from tests.conftest import Cast
-from tests.voting import make_round, make_session, open_with_cards, post_ballot
-
-pytestmark = pytest.mark.django_db(transaction=True)
+from tests.voting import cast_ballot, make_round, make_session, open_with_cards
 
 
 @pytest.fixture
@@ -19,7 +17,7 @@ def closed(cast: Cast) -> tuple[Round, list[str]]:
     round_ = make_round(make_session(cast.body, seats=5), to_select=1)
     receipts = []
     for card, mark in zip(open_with_cards(round_), ["yes", "yes", "yes", "no"], strict=False):
-        receipts.append(post_ballot(Client(), "R1", card.code, {"P1": mark}).json()["receipt"])
+        receipts.append(cast_ballot("R1", card.code, {"P1": mark}))
     return round_close(round_=round_), receipts
 
 
@@ -32,7 +30,7 @@ def test_a_receipt_on_a_closed_board_names_its_round(closed: tuple[Round, list[s
 
 def test_a_receipt_is_not_confirmed_before_the_round_closes(cast: Cast) -> None:
     round_ = make_round(make_session(cast.body, seats=3))
-    receipt = post_ballot(Client(), "R1", open_with_cards(round_)[0].code, {}).json()["receipt"]
+    receipt = cast_ballot("R1", open_with_cards(round_)[0].code, {})
     assert Client().get(f"/api/v1/receipts/{receipt}").status_code == 404
 
 
@@ -69,7 +67,7 @@ def test_an_unknown_receipt_gets_a_clear_not_found(closed: tuple[Round, list[str
 def test_the_board_is_paginated(cast: Cast, settings: object) -> None:
     round_ = make_round(make_session(cast.body, seats=60), to_select=None)
     for card in open_with_cards(round_):
-        post_ballot(Client(), "R1", card.code, {})
+        cast_ballot("R1", card.code, {})
     round_close(round_=round_)
     first = Client().get(reverse("board", kwargs={"code": "R1"})).content.decode()
     second = Client().get(reverse("board", kwargs={"code": "R1"}), {"page": 2}).content.decode()

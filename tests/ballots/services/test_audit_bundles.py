@@ -16,11 +16,10 @@ from ballots.rules.canonical import canonical_json, sha256_hex
 from ballots.rules.verify import verify
 from ballots.services.rounds import round_close
 from ballots.signing import public_hex
-from tests.audit.bundles import board, first_failure, read, rehash, with_board, write
+from tests.ballots.bundles import board, first_failure, read, rehash, with_board, write
 from tests.conftest import Cast
-from tests.voting import make_round, make_session, open_with_cards, post_ballot
+from tests.voting import cast_ballot, make_round, make_session, open_with_cards
 
-pytestmark = pytest.mark.django_db(transaction=True)
 MARKS = [
     {"P1": "yes", "P2": "yes"},
     {"P1": "yes", "P3": "no"},
@@ -34,7 +33,7 @@ MARKS = [
 def _closed(cast: Cast, secrecy: str) -> Round:
     round_ = make_round(make_session(cast.body, seats=7), secrecy=secrecy, max_yes=2)
     for card, marks in zip(open_with_cards(round_), MARKS, strict=False):
-        assert post_ballot(Client(), "R1", card.code, marks).status_code == 201
+        cast_ballot("R1", card.code, marks)
     return round_close(round_=round_)
 
 
@@ -106,7 +105,7 @@ def test_the_verifier_runs_without_django(secret: tuple[Round, Path], tmp_path: 
 
 def test_the_verifier_package_stands_alone(secret: tuple[Round, Path], tmp_path: Path) -> None:
     """ballots/rules imported under the installed name, with neither Django nor the product."""
-    (tmp_path / "minsheng_audit").symlink_to(Path(__file__).parents[2] / "ballots" / "rules")
+    (tmp_path / "minsheng_audit").symlink_to(Path(__file__).parents[3] / "ballots" / "rules")
     blocked = (
         "import sys, runpy; sys.modules['django'] = None; sys.modules['ballots'] = None; "
         f"sys.path[:0] = [{str(tmp_path)!r}]; sys.argv = ['minsheng-verify', *sys.argv[1:]]; "

@@ -11,21 +11,18 @@ from projects.action_log import log_problems
 from projects.models import ActionEntry
 from projects.rules.chain import chain_problems
 from tests.conftest import Cast, client_for
-from tests.voting import make_round, make_session, open_with_cards, post_ballot
+from tests.voting import cast_ballot, make_round, make_session, open_with_cards
 
 
 @pytest.fixture
 def logged(cast: Cast) -> Cast:
     round_ = make_round(make_session(cast.body, seats=3), to_select=1)
     for card in open_with_cards(round_):
-        post_ballot(client_for(None), "R1", card.code, {"P1": "yes", "P2": "yes"})
+        cast_ballot("R1", card.code, {"P1": "yes", "P2": "yes"})
     round_ = round_close(round_=round_, actor=cast.congress)
     round_follow_up(round_=round_, actor=cast.congress)
     round_publish(round_=round_, actor=cast.congress)
     return cast
-
-
-pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_every_staff_action_is_recorded_in_order_with_its_actor(logged: Cast) -> None:

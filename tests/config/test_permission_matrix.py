@@ -1,12 +1,15 @@
 """Every URL of the app, for every role: allowed or refused, and a refused write changes nothing."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ballots.models import Ballot, Credential, Round, Session, Voter
@@ -15,7 +18,7 @@ from ballots.services.rounds import round_close, round_open
 from ballots.services.sessions import voters_check_in
 from projects.models import Attachment, Candidate, CandidateList, Status, Transition
 from projects.services import attachment_add, candidate_create, candidate_list_publish
-from tests.conftest import SOURCE, Cast, advance, candidate_data, client_for
+from tests.conftest import SOURCE, Cast, advance, candidate_data, client_for, make_cast
 from tests.voting import make_round, make_session
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -66,8 +69,35 @@ def _file(cast: Cast, name: str, year: int) -> Candidate:
     return candidate
 
 
+@pytest.fixture(scope="module")
+def shared_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("matrix-media")
+
+
 @pytest.fixture
-def world(cast: Cast) -> World:
+def media_root(shared_media: Path) -> Path:
+    return shared_media  # the world's photos were stored here once, for the whole module
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any, shared_media: Path) -> Iterator[World]:
+    """Built once for the module inside a transaction that is rolled back at its end; each test
+    runs in a savepoint within it (pytest-django's `db`), so no test sees another's writes."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=shared_media),
+        transaction.atomic(),
+    ):
+        yield _build_world(make_cast())
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _each_test_in_a_savepoint(db: None) -> None:
+    """Requests the function-level database so every write is undone after the test."""
+
+
+def _build_world(cast: Cast) -> World:
     published = advance(
         cast, _file(cast, "已公示项目", 2027), Status.SUBMITTED, Status.SCREENED, Status.CANDIDATE
     )

@@ -8,8 +8,8 @@ import pytest
 import websockets
 from websockets.typing import Origin
 
+from tests.ballots.server.test_casting_concurrency import post
 from tests.conftest import Cast
-from tests.test_casting_concurrency import post
 from tests.voting import make_round, make_session, open_with_cards
 
 pytestmark = pytest.mark.django_db(transaction=True)
