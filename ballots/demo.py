@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ballots.models import Session
 from ballots.pdf.cards import cards_pdf
+from ballots.rules.terms import Secrecy
 from ballots.services.cards import credentials_issue
 from ballots.services.rounds import round_create_from_list, round_open
 from ballots.services.sessions import session_create, voters_check_in
@@ -34,7 +35,7 @@ def open_demo_round(*, pdf_path: Path, vote_url: str = DEMO_VOTE_URL) -> list[st
     codes = list(session.voters.order_by("code").values_list("code", flat=True))
     voters_check_in(session=session, codes=codes[:-2])  # two representatives are away
     round_ = round_create_from_list(
-        session=session, code=ROUND, year=2027, secrecy="secret", to_select=10, max_yes=10
+        session=session, code=ROUND, year=2027, secrecy=Secrecy.SECRET, to_select=10, max_yes=10
     )
     cards = credentials_issue(round_=round_)
     round_open(round_=round_)

@@ -103,7 +103,7 @@ class Round(models.Model):
         ordering = ["session", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="selection")
+                condition=Q(kind=terms.Kind.SELECTION)
                 | Q(to_select__isnull=True, max_yes_per_ballot__isnull=True),
                 name="round_evaluation_has_no_limits",
             ),

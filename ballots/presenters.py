@@ -44,6 +44,22 @@ OUTCOMES: dict[str, str | Promise] = {
 }
 
 
+# The colour of each choice button on the tablet: for/satisfied green, against/dissatisfied red.
+TONES: dict[str, str] = {
+    Option.YES: "ok",
+    Option.NO: "bad",
+    Option.SATISFIED: "ok",
+    Option.BASICALLY_SATISFIED: "pass",
+    Option.DISSATISFIED: "bad",
+    Option.ABSTAIN: "",
+}
+
+
+def ballot_choices(round_: Round) -> list[tuple[str, str, str]]:
+    """The tablet's buttons for each item: (option, label, tone), in the round's option order."""
+    return [(str(o), str(OPTION_LABELS[o]), TONES[o]) for o in options_for(round_.kind)]
+
+
 @dataclass(frozen=True)
 class ResultRow:
     number: int

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ballots.rules.terms import Kind, Secrecy
+
 CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -131,14 +133,14 @@ def parse_session_file(data: Any) -> SessionSpec:
 def _round(r: _Reader, obj: dict[str, Any], where: str) -> RoundSpec:
     rid = r.code(obj, where)
     kind = obj.get("kind")
-    if kind not in ("selection", "evaluation"):
+    if not isinstance(kind, str) or kind not in set(Kind):
         r.fail(f"{where}.kind", _('must be "selection" or "evaluation"'))
     secrecy = obj.get("secrecy")
-    if secrecy not in ("secret", "named"):
+    if not isinstance(secrecy, str) or secrecy not in set(Secrecy):
         r.fail(f"{where}.secrecy", _('must be "secret" or "named"'))
     to_select = r.count(obj, "to_select", where)
     max_yes = r.count(obj, "max_yes_per_ballot", where)
-    if kind == "evaluation" and (to_select is not None or max_yes is not None):
+    if kind == Kind.EVALUATION and (to_select is not None or max_yes is not None):
         r.fail(where, _("an evaluation round takes no to_select or max_yes_per_ballot"))
     items: list[ItemSpec] = []
     raw_items = obj.get("items")

@@ -28,6 +28,7 @@ import psycopg
 import websockets
 
 from ballots.bench.asgi_process import ROOT, free_port, start_daphne
+from ballots.rules.terms import OPTIONS, Kind, Secrecy
 
 PROBES = 5  # cards kept back to time the hall update one cast at a time
 
@@ -117,8 +118,8 @@ class Bench:
             "rounds": [
                 {
                     "id": round_code,
-                    "kind": "selection",
-                    "secrecy": "secret",
+                    "kind": Kind.SELECTION,
+                    "secrecy": Secrecy.SECRET,
                     "to_select": min(10, plan.items),
                     "max_yes_per_ballot": None,
                     "items": [
@@ -230,7 +231,7 @@ class Bench:
 
 
 def _random_choices(items: int) -> dict[str, str]:
-    return {f"P{n}": random.choice(("yes", "no", "abstain")) for n in range(1, items + 1)}
+    return {f"P{n}": random.choice(OPTIONS[Kind.SELECTION]) for n in range(1, items + 1)}
 
 
 def cast(

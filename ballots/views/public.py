@@ -13,6 +13,7 @@ from ballots.pdf.results import results_pdf
 from ballots.presenters import (
     OPTION_LABELS,
     SHORT_OPTIONS,
+    ballot_choices,
     figures,
     option_headers,
     outcome_words,
@@ -57,6 +58,7 @@ def vote(request: HttpRequest) -> HttpResponse:
             "items": ballot_items(round_),
             "voter": card.voter if round_.secrecy == Secrecy.NAMED else None,
             "evaluation": round_.kind == Kind.EVALUATION,
+            "choices": ballot_choices(round_),
         },
     )
 

@@ -224,6 +224,8 @@ def round_detail(request: AuthenticatedHttpRequest, body: str, code: str) -> Htt
             "headers": option_headers(round_),
             "outcome": outcome_words(round_),
             "runoff": (round_.tally or {}).get("outcome") == Outcome.RUNOFF_REQUIRED,
+            "follow_up_needed": (round_.tally or {}).get("outcome")
+            in (Outcome.RUNOFF_REQUIRED, Outcome.SHORTFALL),
             "next_round": round_.followers.first(),
             "revoke_form": RevokeForm(),
             "fingerprint": fingerprint(round_.public_key) if round_.public_key else "",
