@@ -1,5 +1,7 @@
 """One settings module for development, tests and production; every knob is an env variable."""
 
+import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -94,8 +96,11 @@ def _database(url: str) -> dict[str, object]:
         # Wait for a lock and take it up front, so concurrent writers queue instead of failing.
         config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
         config["CONN_MAX_AGE"] = 0
-        # A file, not memory, so the browser tests' server threads each open their own connection.
-        config["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+        # A file, not memory, so the test servers' threads and processes can open it too; one per
+        # test process in the temp folder, so that runs side by side never share one, and nothing a
+        # test does lands in var/ (the demo's own database and printed cards live there).
+        scratch = Path(tempfile.gettempdir()) / f"minsheng-test-{os.getpid()}.sqlite3"
+        config["TEST"] = {"NAME": str(scratch)}
     return config
 
 
