@@ -1,7 +1,9 @@
 """Sessions, their rosters, voting rounds, items, credentials and ballots.
 
-Secrecy shapes these tables: a secret round's ballot has no autoincrement id, no timestamp
-and no link to the credential that cast it; credentials of a secret round name no voter.
+Secrecy shapes these tables: while a round is open its ballots exist only as ciphertext
+(SealedBallot); the plaintext ballots are written at close, all in one transaction and in id order,
+with no autoincrement id, no timestamp and no link to a card; a secret round's cards name no voter.
+See docs/secrecy.md.
 """
 
 from typing import Any
@@ -96,6 +98,9 @@ class Round(models.Model):
     public_key = models.CharField(max_length=64, blank=True)
     key_salt = models.BinaryField(null=True, blank=True)
     sealed_key = models.BinaryField(null=True, blank=True)
+    # The ballot box's key (ballots.sealing): made at opening, sealed, destroyed at close.
+    box_salt = models.BinaryField(null=True, blank=True)
+    sealed_box_key = models.BinaryField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("voting round")
@@ -171,8 +176,20 @@ class Credential(models.Model):
         return f"{self.round_id} #{self.serial}"
 
 
+class SealedBallot(models.Model):
+    """A ballot of a round still open: only ciphertext under the round's box key, padded to the
+    round's one length; a random id, no card, no time. Opened and deleted when the round closes."""
+
+    id = models.CharField(max_length=32, primary_key=True)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="sealed_ballots")
+    box = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.id
+
+
 class Ballot(models.Model):
-    """A cast ballot as it stands on the board: keyed by its hash id, never by arrival."""
+    """A counted ballot as it stands on the board, written only at close, in id order."""
 
     id = models.CharField(max_length=64, primary_key=True)
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="ballots")
@@ -195,15 +212,15 @@ class Ballot(models.Model):
 
 
 class BallotReply(models.Model):
-    """The first answer to a cast, found again only by who holds the card and the request's key."""
+    """The first answer to a cast, for a tablet's retry: found only by whoever holds the card and
+    the request's key, readable only with the round's box key; gone when the round closes."""
 
-    key_hash = models.CharField(max_length=64, primary_key=True)  # H(round, credential, key)
+    key_hash = models.CharField(max_length=64, primary_key=True)  # H(round, card code, key)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
-    choices_hash = models.CharField(max_length=64)
-    receipt = models.CharField(max_length=16)
+    box = models.BinaryField()  # sealed {"choices_hash", "receipt"}
 
     def __str__(self) -> str:
-        return self.receipt
+        return self.key_hash[:12]
 
 
 class Bundle(models.Model):

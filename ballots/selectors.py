@@ -26,7 +26,8 @@ def round_state(round_: Round) -> dict[str, object]:
             if round_.present_at_close is not None
             else voters.filter(present=True).count()
         ),
-        "ballots_cast": round_.ballots.count(),
+        # Sealed while the round is open, plaintext once it has closed: never both.
+        "ballots_cast": (round_.ballots if round_.is_closed else round_.sealed_ballots).count(),
     }
 
 

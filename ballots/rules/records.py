@@ -22,8 +22,12 @@ class BallotRecord:
             body["voter"] = self.voter
         return body
 
+    def board_object(self) -> dict[str, object]:
+        """The record as one line of ballots.jsonl holds it."""
+        return {**self.body(), "id": self.id, "receipt": self.receipt}
+
     def line(self) -> bytes:
-        return canonical_json({**self.body(), "id": self.id, "receipt": self.receipt}) + b"\n"
+        return canonical_json(self.board_object()) + b"\n"
 
 
 def ballot_id(body: dict[str, object]) -> str:

@@ -1,5 +1,6 @@
 """Casting a ballot: exactly once per card, in the transaction that uses the card up."""
 
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -8,11 +9,13 @@ from django.utils.translation import gettext as _
 
 from ballots import credentials as card_codes
 from ballots import live
-from ballots.models import Ballot, BallotReply, Credential, Round, RoundStatus, Secrecy
+from ballots.ballot_box import ballot_size, box_key, open_record, seal_record
+from ballots.models import BallotReply, Credential, Round, RoundStatus, SealedBallot, Secrecy
 from ballots.rules.canonical import canonical_json, sha256_hex
 from ballots.rules.records import make_ballot
 from ballots.rules.tally import yes_marks
 from ballots.rules.terms import options_for
+from ballots.sealing import REPLY_SIZE
 from ballots.selectors import ALREADY_VOTED, card_check
 from projects.errors import Refused
 
@@ -56,7 +59,7 @@ def ballot_cast(*, round_code: str, code: str, choices: Any, key: str | None) ->
     marks_hash = sha256_hex(canonical_json(marks))
     reply_at = card_codes.reply_key(round_.code, code, key) if key else None
     if reply_at:
-        seen = _replay(reply_at, marks_hash)
+        seen = _replay(round_, reply_at, marks_hash)
         if seen:
             return seen
     if check.refusal is not None:
@@ -66,6 +69,10 @@ def ballot_cast(*, round_code: str, code: str, choices: Any, key: str | None) ->
         raise Refused("too_many_yes", _("At most %(n)d items may be marked “for”.") % {"n": limit})
     named = round_.secrecy == Secrecy.NAMED
     record = make_ballot(marks, voter=card.voter.code if named and card.voter else None)
+    # Only ciphertext is written while the round is open: the card row and these rows share a
+    # transaction id, so nothing in them may say which ballot or receipt it was (secrecy.md).
+    ballot_box = ballot_box_of(round_)
+    sealed = seal_record(round_, ballot_box, record.board_object(), ballot_size(round_))
     with transaction.atomic():
         if not _hold_open(round_):
             raise Refused("round_not_open", _("Voting in this round is not open."))
@@ -73,35 +80,43 @@ def ballot_cast(*, round_code: str, code: str, choices: Any, key: str | None) ->
             used = True
         else:
             used = False
-            Ballot.objects.create(
-                id=record.id,
-                round=round_,
-                receipt=record.receipt,
-                nonce=record.nonce,
-                choices=marks,
-                voter_code=record.voter or "",
-            )
+            SealedBallot.objects.create(id=secrets.token_hex(16), round=round_, box=sealed)
             if reply_at:
+                answer = {"choices_hash": marks_hash, "receipt": record.receipt}
                 BallotReply.objects.create(
-                    key_hash=reply_at, round=round_, choices_hash=marks_hash, receipt=record.receipt
+                    key_hash=reply_at,
+                    round=round_,
+                    box=seal_record(round_, ballot_box, answer, REPLY_SIZE),
                 )
             transaction.on_commit(lambda: live.round_changed(round_.code))
     if used:
         # A retry racing its own first attempt finds the answer the first one stored.
-        seen = _replay(reply_at, marks_hash) if reply_at else None
+        seen = _replay(round_, reply_at, marks_hash) if reply_at else None
         if seen:
             return seen
         raise Refused("already_voted", str(ALREADY_VOTED))
     return CastResult(record.receipt, replayed=False)
 
 
-def _replay(reply_at: str, marks_hash: str) -> CastResult | None:
-    reply = BallotReply.objects.filter(key_hash=reply_at).first()
+def _replay(round_: Round, reply_at: str, marks_hash: str) -> CastResult | None:
+    """The first answer to this card and key, while the round's box is still open."""
+    reply = BallotReply.objects.filter(key_hash=reply_at, round=round_).first()
     if reply is None:
         return None
-    if reply.choices_hash != marks_hash:
+    try:
+        answer = open_record(round_, box_key(Round.objects.get(pk=round_.pk)), reply.box)
+    except LookupError:
+        return None  # closed meanwhile: the answers went with the box
+    if answer["choices_hash"] != marks_hash:
         raise Refused("already_voted", str(ALREADY_VOTED))
-    return CastResult(reply.receipt, replayed=True)
+    return CastResult(str(answer["receipt"]), replayed=True)
+
+
+def ballot_box_of(round_: Round) -> bytes:
+    try:
+        return box_key(round_)
+    except LookupError:
+        raise Refused("round_not_open", _("Voting in this round is not open.")) from None
 
 
 def _hold_open(round_: Round) -> bool:

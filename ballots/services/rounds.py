@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ballots import audit, live, signing
+from ballots.ballot_box import box_key, destroy_box_key, give_box_key, open_record
 from ballots.models import (
     Ballot,
     BallotReply,
@@ -14,6 +15,7 @@ from ballots.models import (
     Item,
     Round,
     RoundStatus,
+    SealedBallot,
     Session,
     VotingAction,
 )
@@ -141,7 +143,18 @@ def round_open(*, round_: Round, actor: User | None = None) -> Round:
         round_.status = RoundStatus.OPEN
         round_.opened_at = timezone.now().replace(microsecond=0)
         _give_key(round_)
-        round_.save(update_fields=["status", "opened_at", "public_key", "key_salt", "sealed_key"])
+        give_box_key(round_)
+        round_.save(
+            update_fields=[
+                "status",
+                "opened_at",
+                "public_key",
+                "key_salt",
+                "sealed_key",
+                "box_salt",
+                "sealed_box_key",
+            ]
+        )
         action_record(
             body=round_.session.body,
             actor=actor,
@@ -160,8 +173,7 @@ def round_close(*, round_: Round, actor: User | None = None) -> Round:
         round_ = Round.objects.select_for_update().select_related("session").get(pk=round_.pk)
         if round_.status != RoundStatus.OPEN:
             raise Refused("not_open", _("Only an open round can be closed."))
-        ballots = list(round_.ballots.order_by("id"))
-        _forget_arrival_order(round_, ballots)
+        ballots = _open_the_box(round_)
         result = tally(rules_of(round_), [b.choices for b in ballots])
         round_.tally = result
         round_.status = RoundStatus.CLOSED
@@ -177,6 +189,8 @@ def round_close(*, round_: Round, actor: User | None = None) -> Round:
                 "public_key",
                 "key_salt",
                 "sealed_key",
+                "box_salt",
+                "sealed_box_key",
             ]
         )
         action_record(
@@ -229,16 +243,35 @@ def _sign(round_: Round, ballots: list[Ballot]) -> None:
     round_.key_salt = round_.sealed_key = None  # the private key is gone for good
 
 
-def _forget_arrival_order(round_: Round, ballots: list[Ballot]) -> None:
-    """Rewrite the round's ballots in id order, so no stored row keeps the order they came in.
+def _open_the_box(round_: Round) -> list[Ballot]:
+    """Open the sealed ballots, write them as plaintext in id order, destroy the box and its key.
 
-    Ballot ids are hashes, but SQLite's rowid and PostgreSQL's row placement still follow arrival.
+    All in the closing transaction: every plaintext ballot row gets that one transaction's id and
+    a place that follows a hash, not arrival; the sealed rows, the stored retry answers and the
+    key go (a retry after the close is answered already_voted). See docs/secrecy.md.
     """
-    replies = list(BallotReply.objects.filter(round=round_).order_by("key_hash"))
+    sealed = list(SealedBallot.objects.filter(round=round_))
+    ballots = []
+    if sealed:
+        key = box_key(round_)
+        for row in sealed:
+            record = open_record(round_, key, row.box)
+            ballots.append(
+                Ballot(
+                    id=record["id"],
+                    round=round_,
+                    receipt=record["receipt"],
+                    nonce=record["nonce"],
+                    choices=record["choices"],
+                    voter_code=record.get("voter", ""),
+                )
+            )
+    ballots.sort(key=lambda ballot: ballot.id)
+    SealedBallot.objects.filter(round=round_).delete()
     BallotReply.objects.filter(round=round_).delete()
-    Ballot.objects.filter(round=round_).delete()
     Ballot.objects.bulk_create(ballots)
-    BallotReply.objects.bulk_create(replies)
+    destroy_box_key(round_)
+    return ballots
 
 
 def round_follow_up(*, round_: Round, actor: User | None = None) -> Round:

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from ballots.models import Ballot, Round
+from ballots.models import Round, SealedBallot
 from ballots.services.cards import credential_revoke, credentials_issue
 from ballots.services.rounds import round_close, round_follow_up, round_open
 from ballots.services.sessions import voters_check_in
@@ -36,7 +36,7 @@ def test_a_used_card_cannot_be_revoked(cast: Cast) -> None:
     cast_ballot("R1", card.code, {"P1": "yes"})
     with pytest.raises(ValidationError):
         credential_revoke(round_=round_, serial=card.serial)
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
 
 
 def test_a_late_arrival_gets_a_card_without_duplicating_the_others(cast: Cast) -> None:

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from ballots.models import Ballot, Round, Voter
+from ballots.models import Ballot, Round, SealedBallot, Voter
 from ballots.services.cards import credentials_issue
 from ballots.services.rounds import round_close, round_open
 from ballots.services.sessions import voters_check_in
@@ -33,6 +33,8 @@ def test_a_ballot_is_stored_and_its_receipt_returned(round_: Round, card: str) -
     response = post_ballot(Client(), "R1", card, {"P1": "yes", "P2": "no"})
     assert response.status_code == 201
     receipt = response.json()["receipt"]
+    assert SealedBallot.objects.count() == 1 and Ballot.objects.count() == 0  # sealed until close
+    round_close(round_=round_)
     ballot = Ballot.objects.get()
     assert ballot.receipt == receipt == ballot.id[:16]
     assert ballot.choices == {"P1": "yes", "P2": "no"} and ballot.voter_code == ""
@@ -45,7 +47,7 @@ def test_a_retry_with_the_same_key_and_choices_gets_the_first_answer(
     again = post_ballot(Client(), "R1", card, {"P1": "yes"}, key="k-1")
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
 
 
 def test_a_second_different_ballot_from_the_same_card_is_refused(round_: Round, card: str) -> None:
@@ -54,7 +56,7 @@ def test_a_second_different_ballot_from_the_same_card_is_refused(round_: Round, 
     assert _error(post_ballot(Client(), "R1", card, {"P1": "no"}, key="k-1")) == refused
     assert _error(post_ballot(Client(), "R1", card, {"P1": "yes"}, key="k-2")) == refused
     assert _error(post_ballot(Client(), "R1", card, {"P1": "yes"})) == refused
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -65,7 +67,7 @@ def test_a_malformed_ballot_is_refused_and_nothing_is_used(
     round_: Round, card: str, choices: object
 ) -> None:
     assert _error(post_ballot(Client(), "R1", card, choices)) == (400, "invalid_ballot")
-    assert Ballot.objects.count() == 0
+    assert SealedBallot.objects.count() == Ballot.objects.count() == 0
     still_good = post_ballot(Client(), "R1", card, {"P1": "yes"})
     assert still_good.status_code == 201
 
@@ -74,7 +76,7 @@ def test_more_yes_marks_than_allowed_is_refused_not_stored(round_: Round, card: 
     response = post_ballot(Client(), "R1", card, {"P1": "yes", "P2": "yes", "P3": "yes"})
     assert _error(response) == (400, "too_many_yes")
     assert "2" in response.json()["detail"]
-    assert Ballot.objects.count() == 0
+    assert SealedBallot.objects.count() == Ballot.objects.count() == 0
 
 
 def test_an_unknown_card_is_refused(round_: Round, card: str) -> None:
@@ -99,7 +101,7 @@ def test_nothing_is_accepted_before_opening_or_after_closing(cast: Cast, round_:
     with pytest.raises(ValidationError):
         credentials_issue(round_=round_)  # no card may be issued after closing either
     assert _error(post_ballot(Client(), "R1", early, {"P1": "yes"})) == (409, "round_not_open")
-    assert Ballot.objects.count() == 0
+    assert SealedBallot.objects.count() == Ballot.objects.count() == 0
 
 
 def test_a_named_card_of_a_voter_not_checked_in_is_refused(cast: Cast) -> None:
@@ -112,6 +114,7 @@ def test_a_named_card_of_a_voter_not_checked_in_is_refused(cast: Cast) -> None:
     assert _error(post_ballot(Client(), "R1", v3.code, {"P1": "yes"})) == (403, "not_present")
     v1 = next(c for c in cards if c.voter_code == "V001")
     assert post_ballot(Client(), "R1", v1.code, {"P1": "yes"}).status_code == 201
+    round_close(round_=round_)
     assert Ballot.objects.get().voter_code == "V001"
 
 
