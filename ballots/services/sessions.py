@@ -1,6 +1,5 @@
 """Sessions, their rosters and check-in (报到)."""
 
-import secrets
 from datetime import date
 from functools import partial
 
@@ -14,7 +13,7 @@ from ballots.services.rounds import round_create
 from ballots.session_file import SessionSpec
 from projects.action_log import action_record
 from projects.errors import Refused
-from projects.models import Body, Level
+from projects.models import Body
 
 
 def session_create(
@@ -51,8 +50,19 @@ def session_create(
     return session
 
 
-def session_import(spec: SessionSpec, *, actor: User | None = None) -> Session:
-    """Create what a session file describes; refuse whole if any id is already taken."""
+def session_import(spec: SessionSpec, *, body: Body, actor: User | None = None) -> Session:
+    """Create what a session file describes in `body`; refuse whole if the file names another
+    congress or any id is already taken. The caller chooses the body: the web import acts on the
+    congress in its URL, the command line on an existing congress the file names."""
+    if spec.body not in (body.slug, body.name):
+        raise Refused(
+            "other_congress",
+            _(
+                "The file is for “%(named)s”, not for %(here)s: a session file is imported only "
+                "into the congress it names. Nothing was imported."
+            )
+            % {"named": spec.body, "here": body.name},
+        )
     taken = []
     if Session.objects.filter(code=spec.id).exists():
         taken.append(_("session %(id)s") % {"id": spec.id})
@@ -63,7 +73,6 @@ def session_import(spec: SessionSpec, *, actor: User | None = None) -> Session:
     if taken:
         raise Refused("id_taken", _("Already exists: %(ids)s.") % {"ids": ", ".join(taken)})
     with transaction.atomic():
-        body = _body_named(spec.body)
         session = session_create(
             body=body,
             code=spec.id,
@@ -93,13 +102,9 @@ def session_import(spec: SessionSpec, *, actor: User | None = None) -> Session:
     return session
 
 
-def _body_named(name: str) -> Body:
-    """The body a session file names, by code or name; a new township body if there is none."""
-    found = Body.objects.filter(slug=name).first() or Body.objects.filter(name=name).first()
-    if found:
-        return found
-    slug = f"body-{secrets.token_hex(4)}"
-    return Body.objects.create(slug=slug, name=name, level=Level.TOWNSHIP)
+def body_named(name: str) -> Body | None:
+    """The congress a session file names, by its code or its name; never a new one."""
+    return Body.objects.filter(slug=name).first() or Body.objects.filter(name=name).first()
 
 
 def voters_check_in(*, session: Session, codes: list[str] | None, actor: User | None = None) -> int:

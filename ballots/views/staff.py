@@ -113,17 +113,12 @@ def session_file_import(request: AuthenticatedHttpRequest, body: str) -> HttpRes
         return redirect("session_index", body=body)
     try:
         data = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
-        session = session_import(parse_session_file(data), actor=request.user)
+        session = session_import(parse_session_file(data), body=access.body, actor=request.user)
     except (UnicodeDecodeError, json.JSONDecodeError):
         messages.error(request, _("The file is not UTF-8 JSON."))
     except (SessionFileError, ValidationError) as error:
         _report(request, error)
     else:
-        if session.body_id != access.body.pk:
-            messages.warning(
-                request,
-                _("The file names another congress: %(name)s.") % {"name": session.body.name},
-            )
         messages.success(request, _("Session imported."))
         return redirect("session_detail", body=session.body.slug, code=session.code)
     return redirect("session_index", body=body)

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ballots.services.sessions import session_import
+from ballots.services.sessions import body_named, session_import
 from ballots.session_file import SessionFileError, parse_session_file
 
 
@@ -26,11 +26,19 @@ class Command(BaseCommand):
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise CommandError(f"{path} is not UTF-8 JSON: {error}") from None
         try:
-            session = session_import(parse_session_file(data))
+            spec = parse_session_file(data)
         except SessionFileError as error:
             raise CommandError(
                 "\n".join(["The session file is invalid:", *error.problems])
             ) from None
+        body = body_named(spec.body)
+        if body is None:
+            raise CommandError(
+                f"No congress is named {spec.body!r} (its code or its name); create it first "
+                "(in the admin). Nothing was imported."
+            )
+        try:
+            session = session_import(spec, body=body)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         rounds = ", ".join(session.rounds.values_list("code", flat=True))

@@ -11,6 +11,7 @@ from django.test import Client
 
 from ballots.models import Round, Session
 from ballots.rules.tally import RoundRules, tally
+from projects.models import Body, Level
 from tests.voting import post_ballot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,6 +47,12 @@ def session_file(**changes: Any) -> dict[str, Any]:
     }
     data.update(changes)
     return data
+
+
+@pytest.fixture(autouse=True)
+def congress(transactional_db: None) -> Body:
+    """The congress the file names: the command line imports only into one that exists."""
+    return Body.objects.create(slug="qingshan", name="青山镇人民代表大会", level=Level.TOWNSHIP)
 
 
 def write(tmp_path: Path, data: Any) -> Path:
@@ -137,7 +144,9 @@ def test_every_problem_of_a_round_is_listed(tmp_path: Path) -> None:
 
 def test_an_id_already_in_use_is_refused_whole(tmp_path: Path) -> None:
     call_command("import_session", str(write(tmp_path, session_file())))
-    again = session_file(session={"id": "OTHER", "title": "t", "body": "b", "date": "2027-01-15"})
+    again = session_file(
+        session={"id": "OTHER", "title": "t", "body": "qingshan", "date": "2027-01-15"}
+    )
     with pytest.raises(CommandError, match="QS-2027-1-R1"):
         call_command("import_session", str(write(tmp_path, again)))
     assert list(Session.objects.values_list("code", flat=True)) == ["QS-2027-1"]
