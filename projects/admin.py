@@ -3,21 +3,27 @@
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import ForeignKey, QuerySet
-from django.forms import ModelChoiceField
+from django.db.models import ForeignKey, Model, QuerySet
+from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm
 from django.http import HttpRequest
 
+from projects.action_log import action_record
 from projects.models import (
     Body,
     Candidate,
     CandidateList,
     CandidateSource,
+    CollectionAction,
     Membership,
     Representative,
     Role,
     Station,
     Transition,
 )
+from projects.services import is_frozen
+
+# Filters list only what the person may see (their own congresses), never other congresses' names.
+OWN = admin.RelatedOnlyFieldListFilter
 
 
 def _staff_body_ids(request: HttpRequest) -> list[int]:
@@ -54,6 +60,49 @@ class BodyScopedAdmin(admin.ModelAdmin[Any]):
                 field.queryset = Candidate.objects.filter(body__in=ids)
         return field
 
+    def _body_of(self, obj: Model) -> Body:
+        return obj if isinstance(obj, Body) else getattr(obj, "body")  # noqa: B009
+
+    def _record(self, request: HttpRequest, obj: Model, action: str, fields: list[str]) -> None:
+        """Every change made in the admin enters the congress's action log, with who made it."""
+        action_record(
+            body=self._body_of(obj),
+            actor=request.user if request.user.is_authenticated else None,
+            action=action,
+            subject=f"{obj._meta.model_name}-{obj.pk}",
+            detail={"object": str(obj)[:120], "fields": sorted(fields)},
+        )
+
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        changed = list(form.changed_data) if change else ["(new)"]
+        self._record(request, obj, CollectionAction.ADMIN_SAVED, changed)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self._record(request, obj, CollectionAction.ADMIN_DELETED, [])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            self._record(request, obj, CollectionAction.ADMIN_DELETED, [])
+        super().delete_queryset(request, queryset)
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: Any,
+        formset: BaseInlineFormSet[Any, Any, Any],
+        change: bool,
+    ) -> None:
+        super().save_formset(request, form, formset, change)
+        saved = [*formset.new_objects, *(obj for obj, _fields in formset.changed_objects)]
+        touched = [f"{obj._meta.model_name}-{obj.pk}" for obj in saved]
+        touched += [f"{obj._meta.model_name}-{obj.pk} (deleted)" for obj in formset.deleted_objects]
+        if touched:
+            self._record(request, form.instance, CollectionAction.ADMIN_SAVED, touched)
+
 
 @admin.register(Body)
 class BodyAdmin(BodyScopedAdmin):
@@ -66,14 +115,14 @@ class BodyAdmin(BodyScopedAdmin):
 @admin.register(Station)
 class StationAdmin(BodyScopedAdmin):
     list_display = ["name", "body", "address"]
-    list_filter = ["body"]
+    list_filter = [("body", OWN)]
     search_fields = ["name", "address"]
 
 
 @admin.register(Membership)
 class MembershipAdmin(BodyScopedAdmin):
     list_display = ["user", "role", "body", "station", "unit_name"]
-    list_filter = ["role", "body"]
+    list_filter = ["role", ("body", OWN)]
     search_fields = ["user__username", "user__first_name", "unit_name"]
     autocomplete_fields = ["user"]
 
@@ -81,7 +130,7 @@ class MembershipAdmin(BodyScopedAdmin):
 @admin.register(Representative)
 class RepresentativeAdmin(BodyScopedAdmin):
     list_display = ["code", "name", "body", "station", "active"]
-    list_filter = ["body", "active", "station"]
+    list_filter = [("body", OWN), "active", ("station", OWN)]
     search_fields = ["code", "name"]
 
 
@@ -90,6 +139,15 @@ class SourceInline(admin.TabularInline[CandidateSource, Candidate]):
     fk_name = "candidate"
     extra = 0
     readonly_fields = ["merged_from"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (obj and is_frozen(obj)) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (obj and is_frozen(obj)) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (obj and is_frozen(obj)) and super().has_delete_permission(request, obj)
 
 
 class TransitionInline(admin.TabularInline[Transition, Candidate]):
@@ -105,15 +163,22 @@ class TransitionInline(admin.TabularInline[Transition, Candidate]):
 @admin.register(Candidate)
 class CandidateAdmin(BodyScopedAdmin):
     list_display = ["name", "year", "status", "category", "station", "investment_wan", "body"]
-    list_filter = ["status", "year", "category", "body", "station"]
+    list_filter = ["status", "year", "category", ("body", OWN), ("station", OWN)]
     search_fields = ["name", "content", "implementing_unit", "address"]
     readonly_fields = ["status", "merged_into", "created_by", "created_at", "updated_at"]
     inlines = [SourceInline, TransitionInline]
     date_hierarchy = "created_at"
 
+    # A candidate on a published list (公示) is frozen here as everywhere: it can be read only.
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (obj and is_frozen(obj)) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (obj and is_frozen(obj)) and super().has_delete_permission(request, obj)
+
 
 @admin.register(CandidateList)
 class CandidateListAdmin(BodyScopedAdmin):
     list_display = ["body", "year", "published_at", "published_by"]
-    list_filter = ["year", "body"]
+    list_filter = ["year", ("body", OWN)]
     readonly_fields = ["published_at", "published_by"]

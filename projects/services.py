@@ -53,6 +53,18 @@ def _list_published(body_id: int, year: int) -> bool:
     ).exists()
 
 
+def is_frozen(candidate: Candidate) -> bool:
+    """On a published list (公示): nothing about the candidate may change any more."""
+    return candidate.status == Status.CANDIDATE and _list_published(
+        candidate.body_id, candidate.year
+    )
+
+
+def _refuse_if_frozen(candidate: Candidate) -> None:
+    if is_frozen(candidate):
+        raise Refused("list_published", str(REFUSALS["list_published"]))
+
+
 def _subject(candidate: Candidate) -> str:
     return f"candidate-{candidate.pk}"
 
@@ -115,6 +127,7 @@ def candidate_update(
 def candidate_source_add(
     *, actor: User | None, candidate: Candidate, data: dict[str, Any], log: bool = True
 ) -> CandidateSource:
+    _refuse_if_frozen(candidate)
     with transaction.atomic():
         source = CandidateSource(
             candidate=candidate, station=data.get("station") or candidate.station
@@ -207,8 +220,8 @@ def candidate_merge(
         raise Refused(
             "not_mergeable", _("Only submitted, screened or candidate projects can be merged.")
         )
-    if _list_published(candidate.body_id, candidate.year) and candidate.status == Status.CANDIDATE:
-        raise Refused("list_published", str(REFUSALS["list_published"]))
+    _refuse_if_frozen(candidate)
+    _refuse_if_frozen(into)  # a published candidate takes no more sources either
     if not reason.strip():
         raise Refused("reason_required", str(REFUSALS["reason_required"]))
     with transaction.atomic():
@@ -246,6 +259,7 @@ def candidate_merge(
 
 def attachment_add(*, actor: User | None, candidate: Candidate, upload: UploadedFile) -> Attachment:
     """Store an upload already checked by AttachmentForm (size, type, content)."""
+    _refuse_if_frozen(candidate)
     attachment = Attachment(
         candidate=candidate,
         token=secrets.token_hex(16),

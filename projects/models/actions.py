@@ -22,6 +22,8 @@ class CollectionAction(models.TextChoices):
     LIST_REORDERED = "list_reordered", _("Candidate list reordered")
     LIST_PUBLISHED = "list_published", _("Candidate list published")
     CANDIDATES_IMPORTED = "candidates_imported", _("Candidates imported from Excel")
+    ADMIN_SAVED = "admin_saved", _("Saved in the admin")
+    ADMIN_DELETED = "admin_deleted", _("Deleted in the admin")
 
 
 class ActionEntry(models.Model):

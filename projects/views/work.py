@@ -23,6 +23,7 @@ from projects.services import (
     candidate_move,
     candidate_source_add,
     candidate_update,
+    is_frozen,
 )
 
 
@@ -142,7 +143,7 @@ def candidate_detail(request: AuthenticatedHttpRequest, body: str, pk: int) -> H
             "transitions": candidate.transitions.select_related("actor"),
             "attachments": candidate.attachments.all(),
             "moves": [(m, ACTIONS[m.target.value]) for m in moves],
-            "can_change": actor is not None,
+            "can_change": actor is not None and not is_frozen(candidate),
             "can_edit": actor is not None and Stage(candidate.status) in EDITABLE,
             "merge_form": MergeForm(choices=merge_choices) if can_merge else None,
             "move_form": MoveForm(),
@@ -214,15 +215,15 @@ def candidate_source_new(request: AuthenticatedHttpRequest, body: str, pk: int) 
     candidate = _visible_candidate(access, pk)
     require(access.actor_for(candidate) is not None)
     form = SourceForm(request.POST)
-    if form.is_valid():
-        candidate_source_add(
-            actor=request.user,
-            candidate=candidate,
-            data=form.cleaned_data,
-        )
-        messages.success(request, _("Source added."))
-    else:
+    if not form.is_valid():
         flash_errors(request, form_problems(form))
+        return redirect("candidate_detail", body=body, pk=pk)
+    try:
+        candidate_source_add(actor=request.user, candidate=candidate, data=form.cleaned_data)
+    except ValidationError as error:
+        flash_errors(request, error.messages)
+    else:
+        messages.success(request, _("Source added."))
     return redirect("candidate_detail", body=body, pk=pk)
 
 
@@ -233,13 +234,13 @@ def attachment_new(request: AuthenticatedHttpRequest, body: str, pk: int) -> Htt
     candidate = _visible_candidate(access, pk)
     require(access.actor_for(candidate) is not None)
     form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        attachment_add(
-            actor=request.user,
-            candidate=candidate,
-            upload=form.cleaned_data["file"],
-        )
-        messages.success(request, _("File attached."))
-    else:
+    if not form.is_valid():
         flash_errors(request, form_problems(form))
+        return redirect("candidate_detail", body=body, pk=pk)
+    try:
+        attachment_add(actor=request.user, candidate=candidate, upload=form.cleaned_data["file"])
+    except ValidationError as error:
+        flash_errors(request, error.messages)
+    else:
+        messages.success(request, _("File attached."))
     return redirect("candidate_detail", body=body, pk=pk)
