@@ -2,14 +2,21 @@
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.utils.translation import gettext as _
 
+from ballots.json_input import JsonRefused, strict_loads
 from ballots.rules.terms import Kind, Secrecy
 
-CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# A caller's id, whole: \A and \Z, not ^ and $ (`$` also matches before a final newline, and
+# RegexField searches), so "R1\n" is not an id whether this is matched, searched or fullmatched.
+CODE = re.compile(r"\A[A-Za-z0-9_-]{1,64}\Z")
+DATE = re.compile(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+MAX_NUMBER = 999  # an item's number on the printed ballot
+MAX_COUNT = 999  # places to fill, "for" marks per ballot: never more than the items
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,20 @@ class SessionFileError(Exception):
         self.problems = problems
 
 
+def load_session_file(raw: bytes) -> Any:
+    """The file's bytes as JSON, read with a guard (ballots.json_input); SessionFileError if not."""
+    try:
+        return strict_loads(raw)
+    except JsonRefused as refused:
+        raise SessionFileError([refused.detail]) from None
+
+
+def _unprintable(text: str) -> bool:
+    """Control characters (NUL, line breaks, tabs, DEL…) or halves of broken surrogate pairs:
+    neither belongs in a one-line name, and PostgreSQL refuses NUL and broken UTF-8 outright."""
+    return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text)
+
+
 class _Reader:
     def __init__(self) -> None:
         self.problems: list[str] = []
@@ -63,13 +84,16 @@ class _Reader:
         if not isinstance(value, str) or not value.strip():
             self.fail(f"{where}.{key}", _("must be a non-empty string"))
             return ""
+        value = value.strip()
         if len(value) > limit:
             self.fail(f"{where}.{key}", _("is longer than %(n)d characters") % {"n": limit})
-        return value.strip()
+        elif _unprintable(value):
+            self.fail(f"{where}.{key}", _("contains control characters or broken Unicode"))
+        return value
 
     def code(self, obj: dict[str, Any], where: str) -> str:
         value = obj.get("id")
-        if not isinstance(value, str) or not CODE.match(value):
+        if not isinstance(value, str) or not CODE.fullmatch(value):
             self.fail(f"{where}.id", _("must be 1–64 letters, digits, '-' or '_'"))
             return ""
         return value
@@ -78,10 +102,27 @@ class _Reader:
         value = obj.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.fail(f"{where}.{key}", _("must be a whole number of at least 1, or null"))
+        if not _whole(value, MAX_COUNT):
+            self.fail(
+                f"{where}.{key}",
+                _("must be a whole number from 1 to %(n)d, or null") % {"n": MAX_COUNT},
+            )
             return None
         return int(value)
+
+    def date(self, obj: dict[str, Any], key: str, where: str) -> datetime.date:
+        value = obj.get(key)
+        if isinstance(value, str) and DATE.fullmatch(value):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.fail(f"{where}.{key}", _("must be a date written YYYY-MM-DD"))
+        return datetime.date(1970, 1, 1)
+
+
+def _whole(value: Any, most: int) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= most
 
 
 def parse_session_file(data: Any) -> SessionSpec:
@@ -92,11 +133,7 @@ def parse_session_file(data: Any) -> SessionSpec:
     sid = r.code(session, "session")
     title = r.text(session, "title", "session")
     body = r.text(session, "body", "session", limit=120)
-    date = datetime.date(1970, 1, 1)
-    try:
-        date = datetime.date.fromisoformat(str(session.get("date")))
-    except ValueError:
-        r.fail("session.date", _("must be a date written YYYY-MM-DD"))
+    date = r.date(session, "date", "session")
 
     voters: list[tuple[str, str]] = []
     raw_voters = top.get("voters")
@@ -154,8 +191,10 @@ def _round(r: _Reader, obj: dict[str, Any], where: str) -> RoundSpec:
         item = r.obj(raw, here)
         iid, title = r.code(item, here), r.text(item, "title", here)
         number = item.get("number")
-        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-            r.fail(f"{here}.number", _("must be a whole number of at least 1"))
+        if not _whole(number, MAX_NUMBER):
+            r.fail(
+                f"{here}.number", _("must be a whole number from 1 to %(n)d") % {"n": MAX_NUMBER}
+            )
             number = 0
         elif number in numbers:
             r.fail(f"{here}.number", _("repeats the number %(n)d") % {"n": number})

@@ -157,3 +157,57 @@ def test_a_file_that_is_not_json_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe not json")
     with pytest.raises(CommandError, match="not UTF-8 JSON"):
         call_command("import_session", str(path))
+
+
+def _bad_number(data: dict[str, Any]) -> None:
+    data["rounds"][0]["items"][3]["number"] = 40_000  # over a smallint: PostgreSQL would fail
+
+
+def _newline_id(data: dict[str, Any]) -> None:
+    data["voters"][0]["id"] = "V01\n"
+
+
+def _integer_date(data: dict[str, Any]) -> None:
+    data["session"]["date"] = 20270115
+
+
+def _nul_in_a_name(data: dict[str, Any]) -> None:
+    data["voters"][0]["name"] = "代表\x00"
+
+
+@pytest.mark.parametrize(
+    ("spoil", "where"),
+    [
+        (_bad_number, "rounds[0].items[3].number"),
+        (_newline_id, "voters[0].id"),
+        (_integer_date, "session.date"),
+        (_nul_in_a_name, "voters[0].name"),
+    ],
+)
+def test_a_value_the_database_would_mangle_or_refuse_stores_nothing(
+    tmp_path: Path, spoil: Any, where: str
+) -> None:
+    data = session_file()
+    spoil(data)
+    with pytest.raises(CommandError) as refused:
+        call_command("import_session", str(write(tmp_path, data)))
+    assert where in str(refused.value)
+    assert Session.objects.count() == Round.objects.count() == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="import_session.py reads the file with json.loads; it should use "
+    "ballots.session_file.load_session_file (see the input-validation report)",
+)
+@pytest.mark.parametrize(
+    "raw",
+    [b"[" * 100_000 + b"]" * 100_000, b'{"session": ' + b"9" * 5_000 + b"}"],
+    ids=["nested", "long-number"],
+)
+def test_a_deeply_nested_or_huge_number_file_is_a_clear_error(tmp_path: Path, raw: bytes) -> None:
+    path = tmp_path / "x.json"
+    path.write_bytes(raw)
+    with pytest.raises(CommandError):
+        call_command("import_session", str(path))
+    assert Session.objects.count() == 0
