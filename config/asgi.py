@@ -11,13 +11,14 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (after setup)
 
 from ballots.live import mark_server_loop  # noqa: E402
+from config.body_limit import BodyLimit  # noqa: E402
 from config.websocket_urls import websocket_urlpatterns  # noqa: E402
 
 # The live channel carries only public counts and tallies, so any client may listen, with or
 # without an Origin header (hall-screen appliances and audit tools send none).
 router = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodyLimit(django_asgi_app),
         "websocket": URLRouter(websocket_urlpatterns),
     }
 )

@@ -1,4 +1,4 @@
-"""The real ASGI server (daphne) in a subprocess, on the test database: HTTP and WebSockets."""
+"""The real ASGI server (uvicorn) in a subprocess, on the test database: HTTP and WebSockets."""
 
 import os
 from collections.abc import Iterator
@@ -8,12 +8,20 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from ballots.bench.asgi_process import free_port, start_daphne
+from ballots.bench.asgi_process import free_port, start_server
 
 # Under pytest-xdist each worker runs its own server on its own database: give each its own log and
 # its own Redis prefix, so one worker's round "R1" never hears the other's.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 LOG = Path(settings.BASE_DIR) / "tests" / "artifacts" / f"asgi-server-{WORKER}.log"
+
+
+_servers: list[int] = []
+
+
+def server_pid() -> int:
+    """The process id of this test process's running server (to watch its memory)."""
+    return _servers[-1]
 
 
 def redis_prefix() -> str:
@@ -42,7 +50,8 @@ def asgi_server(django_db_setup: None, django_db_blocker: object) -> Iterator[st
         "REDIS_PREFIX": redis_prefix(),
     }
     with LOG.open("wb") as log:
-        server = start_daphne(port, env, log)
+        server = start_server(port, env, log)
+    _servers.append(server.pid)
     yield f"http://127.0.0.1:{port}"
     server.terminate()
     server.wait(timeout=10)

@@ -1,4 +1,4 @@
-"""Run the ASGI server (daphne) as a child process on a free local port, for the bench and tests."""
+"""Run the ASGI server (uvicorn) as a child process on a free local port, for the bench and tests."""
 
 import socket
 import subprocess
@@ -18,21 +18,32 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_daphne(
+def server_command(port: int, host: str = "127.0.0.1") -> list[str]:
+    """How the product is served: uvicorn on uvloop and httptools, as in production."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        APPLICATION,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--ws",
+        "websockets",
+    ]
+
+
+def start_server(
     port: int, env: Mapping[str, str], log: IO[bytes] | int = subprocess.DEVNULL
 ) -> "subprocess.Popen[bytes]":
     """Start the server and return once it accepts connections (or raise if it never does)."""
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "config.asgi:application",
-        ],
+        server_command(port),
         cwd=ROOT,
         env=dict(env),
         stdout=log,

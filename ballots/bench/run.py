@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import psycopg
 import websockets
 
-from ballots.bench.asgi_process import ROOT, free_port, start_daphne
+from ballots.bench.asgi_process import ROOT, free_port, start_server
 from ballots.rules.terms import OPTIONS, Kind, Secrecy
 
 PROBES = 5  # cards kept back to time the hall update one cast at a time
@@ -161,7 +161,7 @@ class Bench:
 
     def _start_servers(self) -> list[int]:
         ports = [free_port() for _ in range(self.plan.servers)]
-        self.servers = [start_daphne(port, self.env) for port in ports]
+        self.servers = [start_server(port, self.env) for port in ports]
         return ports
 
     def _cast_all(
@@ -305,7 +305,7 @@ def report(plan: Plan, f: Figures) -> list[str]:
     delays = [d for d in f.hall_delays if d == d]
     lines = [
         f"plan: {plan.voters} representatives × {plan.items} items, "
-        f"{plan.clients} concurrent tablets, {plan.servers} daphne processes, PostgreSQL + Redis",
+        f"{plan.clients} concurrent tablets, {plan.servers} uvicorn processes, PostgreSQL + Redis",
         f"ballots: {f.ok} stored, errors {f.errors or 0}, in {f.seconds:.2f} s "
         f"→ {rate:.1f} ballots/s ({'within' if f.seconds <= 60 else 'NOT within'} one minute)",
         f"latency per cast: p50 {p50:.0f} ms, p99 {p99:.0f} ms",

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 class Command(BaseCommand):
     help = (
-        "Starts daphne on a fresh PostgreSQL database with Redis, casts one ballot per "
+        "Starts uvicorn on a fresh PostgreSQL database with Redis, casts one ballot per "
         "representative through the voting API from concurrent clients, and prints ballots/s, "
         "latency, the hall screen's WebSocket delay and PostgreSQL's own insert ceiling."
     )
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--voters", type=int, default=300)
         parser.add_argument("--items", type=int, default=15)
         parser.add_argument("--clients", type=int, default=50)
-        parser.add_argument("--servers", type=int, default=2, help="daphne processes")
+        parser.add_argument("--servers", type=int, default=2, help="uvicorn processes")
         parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432")
         parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
         parser.add_argument("--keep", action="store_true", help="keep the bench database")

@@ -1,6 +1,6 @@
 """Exactly-once casting against the running ASGI server, with real concurrent clients.
 
-On the PostgreSQL pass of CI these hit PostgreSQL through daphne; on the SQLite pass, SQLite.
+On the PostgreSQL pass of CI these hit PostgreSQL through uvicorn; on the SQLite pass, SQLite.
 """
 
 import json
