@@ -1,19 +1,26 @@
 """The voting API of interfaces.md: JSON in, JSON out, every error as {"error", "detail"}."""
 
-import json
+import re
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.core.exceptions import RequestDataTooBig
 from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from ballots.json_input import JsonRefused, strict_loads
 from ballots.models import Ballot, Bundle, Round, RoundStatus
 from ballots.selectors import BAD_CREDENTIAL, card_check, round_state
 from ballots.services.casting import CastResult, ballot_cast
+from ballots.session_file import CODE
 from projects.errors import Refused
+
+# A ballot names at most 999 items by ids of at most 64 characters: far below this.
+MAX_BALLOT_BYTES = 256 * 1024
+RECEIPT = re.compile(r"\A[0-9a-f]{1,64}\Z")
 
 # The one place a refusal's code becomes an HTTP status (interfaces.md).
 STATUS_OF_CODE = {
@@ -44,6 +51,8 @@ def _bearer(request: HttpRequest) -> str:
 
 
 def _round(code: str) -> Round | None:
+    if not CODE.fullmatch(code):
+        return None  # not an id at all (a NUL, a newline…): never sent to the database
     return Round.objects.select_related("session").filter(code=code).first()
 
 
@@ -66,10 +75,22 @@ async def cast(request: HttpRequest, round_code: str) -> JsonResponse:
     token = _bearer(request)
     if not token:
         return error("bad_credential", _("A voting card is required (Authorization: Bearer)."))
+    if not CODE.fullmatch(round_code):
+        return _unknown_round()
     try:
-        body = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return error("invalid_ballot", _("The request body is not valid JSON."))
+        raw: bytes | None = request.body
+    except RequestDataTooBig:  # over DATA_UPLOAD_MAX_MEMORY_SIZE: not even read
+        raw = None
+    if raw is None or len(raw) > MAX_BALLOT_BYTES:
+        return error(
+            "invalid_ballot",
+            _("The request body is too large (at most %(n)d bytes).") % {"n": MAX_BALLOT_BYTES},
+        )
+    try:
+        # Repeated keys, NaN, endless numbers and deep nesting are refused, not guessed at.
+        body = strict_loads(raw)
+    except JsonRefused as problem:
+        return error("invalid_ballot", problem.detail)
     if not isinstance(body, dict) or "choices" not in body:
         return error("invalid_ballot", _('The body must be {"choices": {...}}.'))
     try:
@@ -139,10 +160,13 @@ def audit_zip(request: HttpRequest, round_code: str) -> HttpResponse:
 @require_GET
 def receipt(request: HttpRequest, receipt: str) -> JsonResponse:
     """Which closed round's board a receipt stands on."""
+    wanted = receipt.lower()
     found = (
-        Ballot.objects.filter(receipt=receipt.lower(), round__status=RoundStatus.CLOSED)
+        Ballot.objects.filter(receipt=wanted, round__status=RoundStatus.CLOSED)
         .values_list("round__code", flat=True)
         .first()
+        if RECEIPT.fullmatch(wanted)
+        else None
     )
     if found is None:
         return error("unknown_receipt", _("No closed round's board has this receipt."))

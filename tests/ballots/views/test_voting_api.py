@@ -1,5 +1,7 @@
 """The voting API of interfaces.md: every status and error code, and that errors store nothing."""
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -145,3 +147,60 @@ def test_errors_speak_the_requests_language(round_: Round, card: str) -> None:
     en = post_ballot(Client(), "R1", card, {"P1": "maybe"}, HTTP_ACCEPT_LANGUAGE="en")
     assert en.json()["detail"] == "“maybe” is not an option of this round."
     assert zh.json()["detail"] != en.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ('{"choices": {"P1": "yes", "P1": "no"}}', "P1"),  # which one? refused, not guessed
+        ('{"choices": {"P1": "no"}, "choices": {"P1": "yes"}}', "choices"),
+        ('{"choices": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested"),
+        ('{"choices": {"P1": ' + "[" * 900 + "]" * 900 + "}}", "nested"),
+        ('{"choices": {"P1": ' + "9" * 5_000 + "}}", "number"),
+        ('{"choices": {"P1": NaN}}', "number"),
+        ('{"choices": {"P1": "yes"}, "pad": "' + "x" * 300_000 + '"}', "large"),
+        ('{"choices": {"P1": "yes"}}\x00', "JSON"),
+    ],
+    ids=["repeated-item", "repeated-choices", "nested", "nested-900", "long", "nan", "big", "nul"],
+)
+def test_ambiguous_or_pathological_json_is_an_invalid_ballot(
+    round_: Round, card: str, body: str, words: str
+) -> None:
+    response = post_ballot(Client(), "R1", card, body, HTTP_ACCEPT_LANGUAGE="en")
+    assert _error(response) == (400, "invalid_ballot")
+    assert words in response.json()["detail"]
+    assert SealedBallot.objects.count() == 0
+    assert post_ballot(Client(), "R1", card, {"P1": "yes"}).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("/api/v1/rounds/R1%0A", "unknown_round"),
+        ("/api/v1/rounds/R1%0A/tally", "unknown_round"),
+        ("/api/v1/rounds/R1%0A/credential", "unknown_round"),
+        ("/api/v1/rounds/%00/audit.zip", "unknown_round"),
+        ("/api/v1/rounds/%00", "unknown_round"),  # PostgreSQL refuses NUL in a query: no 500
+        ("/api/v1/rounds/%ED%A0%80", "unknown_round"),  # a lone surrogate, percent-encoded
+        ("/api/v1/receipts/%00", "unknown_receipt"),
+        ("/api/v1/receipts/abc%0A", "unknown_receipt"),
+    ],
+)
+def test_a_malformed_code_in_the_url_is_unknown_not_a_crash(
+    round_: Round, url: str, code: str
+) -> None:
+    response = Client().get(url)
+    assert (response.status_code, response.json()["error"]) == (404, code)
+
+
+def test_a_body_over_the_upload_limit_is_an_invalid_ballot_in_json(
+    round_: Round, card: str, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = post_ballot(Client(), "R1", card, '{"choices": {}, "pad": "' + "x" * 2000 + '"}')
+    assert _error(response) == (400, "invalid_ballot")
+
+
+def test_a_malformed_round_code_in_a_cast_is_unknown(round_: Round, card: str) -> None:
+    response = post_ballot(Client(), "%00", card, {"P1": "yes"})
+    assert _error(response) == (404, "unknown_round")
