@@ -1,6 +1,5 @@
 """Congress staff run sessions: roster and check-in, rounds, cards, opening, closing, results."""
 
-import json
 import secrets
 
 from django.contrib import messages
@@ -27,9 +26,10 @@ from ballots.services.rounds import (
     round_publish,
 )
 from ballots.services.sessions import session_create, session_import, voters_check_in
-from ballots.session_file import SessionFileError, parse_session_file
+from ballots.session_file import CODE, SessionFileError, load_session_file, parse_session_file
 from ballots.signing import fingerprint
 from projects.access import Access, access_for, require
+from projects.errors import Refused
 from projects.http import AuthenticatedHttpRequest, flash_errors, form_problems
 from projects.models import Body
 from projects.selectors import published_years
@@ -112,10 +112,8 @@ def session_file_import(request: AuthenticatedHttpRequest, body: str) -> HttpRes
         messages.error(request, _("Choose a session file."))
         return redirect("session_index", body=body)
     try:
-        data = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
+        data = load_session_file(form.cleaned_data["file"].read())
         session = session_import(parse_session_file(data), body=access.body, actor=request.user)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        messages.error(request, _("The file is not UTF-8 JSON."))
     except (SessionFileError, ValidationError) as error:
         _report(request, error)
     else:
@@ -157,6 +155,9 @@ def session_checkin(request: AuthenticatedHttpRequest, body: str, code: str) -> 
     session = _session(access, code)
     voter = request.POST.get("voter")
     try:
+        if not request.POST.get("all") and not CODE.fullmatch(voter or ""):
+            # Not a code at all (a newline, a NUL…): no roster has it, and no query is made.
+            raise Refused("not_on_roster", _("This is not a code on this session's roster."))
         voters_check_in(
             session=session,
             codes=None if request.POST.get("all") else [voter or ""],
@@ -164,6 +165,13 @@ def session_checkin(request: AuthenticatedHttpRequest, body: str, code: str) -> 
         )
     except ValidationError as error:
         _report(request, error)
+        if request.htmx:
+            # htmx swaps no 4xx answer: it reloads the page, which shows the flashed message.
+            refusal = HttpResponse(
+                " ".join(error.messages), status=400, content_type="text/plain; charset=utf-8"
+            )
+            refusal.headers["HX-Refresh"] = "true"
+            return refusal
     if request.htmx and voter:
         context = _session_context(access, session)
         context["voter"] = session.voters.get(code=voter)
