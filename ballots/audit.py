@@ -1,4 +1,9 @@
-"""The audit bundle of audit-format.md, built from a round's records and signed at close."""
+"""The audit bundle of audit-format.md, built from a round's records and signed at close.
+
+The manifest also anchors the congress's staff action log (the optional field `action_log`): its
+head as the closing transaction finds it, before that transaction appends the round's own
+round_closed entry. The log page compares the log with every round's anchor (registered below).
+"""
 
 import io
 import json
@@ -7,11 +12,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.utils.translation import gettext as _
 
-from ballots.models import Ballot, Round
+from ballots.models import Ballot, Bundle, Round, VotingAction
 from ballots.rules.canonical import canonical_json, sha256_hex
+from ballots.rules.log_chain import anchor_of
 from ballots.rules.records import BallotRecord, board_bytes
 from ballots.rules.terms import TallyResult, options_for
+from projects.action_log import Anchor, chain_head, register_anchors
+from projects.models import Body
 
 FORMAT = "minsheng-audit/1"
 NAMES = ("manifest.json", "ballots.jsonl", "tally.json", "signature.json")
@@ -26,6 +35,7 @@ def utc_text(moment: datetime | None) -> str:
 
 def manifest(round_: Round, *, present: int, credentials_issued: int) -> dict[str, Any]:
     session = round_.session
+    entries, head = chain_head(session.body)
     return {
         "format": FORMAT,
         "session": {
@@ -56,6 +66,7 @@ def manifest(round_: Round, *, present: int, credentials_issued: int) -> dict[st
             for v in session.voters.order_by("code")
         ],
         "public_key": round_.public_key,
+        "action_log": {"entries": entries, "head": head},
     }
 
 
@@ -137,3 +148,31 @@ def archive(content: dict[str, bytes]) -> bytes:
             info.external_attr = 0o644 << 16
             bundle.writestr(info, content[name])
     return out.getvalue()
+
+
+def signed_anchors(body: Body) -> list[Anchor]:
+    """Each closed round's anchor of the body's log, from its stored signed manifest.
+
+    A manifest that does not parse or carries no anchor (signed before anchors) gives none here:
+    `check_round` and the verifier judge the bundle itself.
+    """
+    anchors = []
+    stored = Bundle.objects.filter(round__session__body=body).order_by("round__code")
+    for code, data in stored.values_list("round__code", "manifest"):
+        try:
+            anchor = anchor_of(json.loads(bytes(data)))
+        except (ValueError, RecursionError, TypeError):
+            continue
+        if anchor is not None:
+            anchors.append(
+                Anchor(
+                    where=_("the signed bundle of round %(round)s") % {"round": code},
+                    entries=anchor.entries,
+                    head=anchor.head,
+                    closing=(str(VotingAction.ROUND_CLOSED), code),
+                )
+            )
+    return anchors
+
+
+register_anchors("ballots", signed_anchors)

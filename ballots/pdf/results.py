@@ -1,6 +1,7 @@
 """A closed round's result as a PDF, to sign and post in the hall."""
 
 import io
+import json
 
 import segno
 from django.utils import timezone
@@ -14,6 +15,7 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Tabl
 from ballots.models import Round
 from ballots.pdf.fonts import chinese_font
 from ballots.presenters import figures, outcome_words, result_header, result_rows
+from ballots.rules.log_chain import anchor_of
 from ballots.signing import fingerprint
 
 
@@ -30,6 +32,27 @@ def _table_rows(round_: Round) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def _anchor(manifest: bytes, text: ParagraphStyle, mono: ParagraphStyle) -> list[Paragraph]:
+    """The staff action log's head as the signed bundle anchors it (older bundles: nothing)."""
+    try:
+        anchor = anchor_of(json.loads(manifest))
+    except (ValueError, RecursionError, AttributeError, TypeError):
+        anchor = None  # check_round and the verifier say what is wrong with the bundle
+    if anchor is None:
+        return []
+    return [
+        Paragraph(
+            _(
+                "Staff action log at the close, as signed in the bundle: %(entries)s entries; "
+                "the hash of the last one:"
+            )
+            % {"entries": anchor.entries},
+            text,
+        ),
+        Paragraph(anchor.head, mono),
+    ]
 
 
 def results_pdf(round_: Round, board_url: str) -> bytes:
@@ -96,6 +119,7 @@ def results_pdf(round_: Round, board_url: str) -> bytes:
                 _("SHA-256 of the audit bundle %(name)s:") % {"name": f"{round_.code}.zip"}, text
             ),
             Paragraph(bundle.archive_sha256, mono),
+            *_anchor(bytes(bundle.manifest), text, mono),
             Paragraph(_("The public bulletin board: %(url)s") % {"url": board_url}, text),
             Image(qr, width=28 * mm, height=28 * mm, hAlign="LEFT"),
         ]

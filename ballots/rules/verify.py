@@ -1,9 +1,16 @@
 """Verify a minsheng-audit/1 bundle with the standard library and `cryptography`: no Django, no DB.
 
-    python -m ballots.verify ROUND.zip [--key HEX] [--receipts FILE]
+    python -m ballots.verify ROUND.zip [--key HEX] [--round ID] [--receipts FILE] [--log FILE]
     minsheng-verify ROUND.zip …      (installed on its own: pip install ./ballots/rules)
 
-Prints every check of audit-format.md with PASS or FAIL and the reason; exits 0 only if all pass.
+Prints every check of audit-format.md with PASS, FAIL or SKIP and the reason, then one verdict line:
+    VERIFIED                          exit 0: every check passed, signed by the key given (--key)
+    NOT VERIFIED                      exit 1: a check failed (or the input is not a bundle at all)
+    SIGNATURE VALID, SIGNER UNVERIFIED: compare the key fingerprint … with the one announced in the
+    hall for round …                  exit 3: every check passed, but no --key was given, so anyone
+                                      could have made and signed this bundle with a key of their own
+Exit 2 is argparse's: the command line itself is wrong. Whatever the files hold, the answer is
+a FAIL line, never a traceback.
 """
 
 import argparse
@@ -20,6 +27,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .canonical import canonical_json, sha256_hex
+from .log_chain import anchor_of, anchor_problems, chain_problems, closing_problems, parse_log
 from .tally import RoundRules, tally
 from .terms import OPTIONS, Kind, Secrecy
 
@@ -27,6 +35,10 @@ NAMES = {"manifest.json", "ballots.jsonl", "tally.json", "signature.json"}
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 HEX128 = re.compile(r"^[0-9a-f]{128}$")
+LONGEST_REASON = 400  # a reason quotes the bundle; a huge value is not echoed whole
+
+# Exit codes of the command line (documented in docs/auditing.md).
+EXIT_VERIFIED, EXIT_FAILED, EXIT_SIGNER_UNVERIFIED = 0, 1, 3
 
 
 class Failed(Exception):
@@ -40,6 +52,7 @@ class Bundle:
     ballots: list[dict[str, Any]] = field(default_factory=list)
     tally: dict[str, Any] = field(default_factory=dict)
     signature: dict[str, Any] = field(default_factory=dict)
+    signer: str = ""  # public_key, once check 6 has verified the signature under it
 
 
 @dataclass(frozen=True)
@@ -55,14 +68,68 @@ class Outcome:
 
     def line(self) -> str:
         mark = "PASS" if self.passed else "SKIP" if self.skipped else "FAIL"
-        return f"[{mark}] {self.number} {self.name}: {self.reason}"
+        return printable(f"[{mark}] {self.number} {self.name}: {self.reason}")
+
+
+def printable(text: str) -> str:
+    """One line as shown: control and formatting characters quoted from a bundle are escaped, so
+    that no value can start a line of its own (a forged "VERIFIED") or reorder what is shown."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
+
+
+def fingerprint(public_key: str) -> str:
+    """The key as read aloud in the hall and printed on the result: groups of 4 hex digits."""
+    return " ".join(public_key[i : i + 4] for i in range(0, len(public_key), 4))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The checks' outcomes and what they add up to, with the line and exit code that say it."""
+
+    outcomes: list[Outcome]
+    key_pinned: bool  # --key was given, so check 6 compared the signer with the published key
+    public_key: str = ""  # the key the bundle is signed with, once its signature verified
+    round_id: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return all(o.passed for o in self.outcomes)
+
+    @property
+    def verified(self) -> bool:
+        return self.passed and self.key_pinned
+
+    @property
+    def exit_code(self) -> int:
+        if not self.passed:
+            return EXIT_FAILED
+        return EXIT_VERIFIED if self.key_pinned else EXIT_SIGNER_UNVERIFIED
+
+    def line(self) -> str:
+        if not self.passed:
+            return "NOT VERIFIED"
+        if self.key_pinned:
+            return "VERIFIED"
+        return printable(
+            f"SIGNATURE VALID, SIGNER UNVERIFIED: compare the key fingerprint "
+            f"{fingerprint(self.public_key)} with the one announced in the hall for round "
+            f"{_clip(self.round_id, 80)}"
+        )
+
+
+def _clip(text: str, limit: int = LONGEST_REASON) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _json(data: bytes, name: str) -> Any:
     try:
         return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise Failed(f"{name} does not parse: {error}") from None
+    except (ValueError, RecursionError) as error:
+        # ValueError: bad UTF-8, bad JSON, or a number too long to convert; RecursionError: nested
+        # deeper than the parser goes. Either way the file is not what the contract says.
+        raise Failed(f"{name} does not parse: {_clip(str(error), 160)}") from None
 
 
 # 1 ---------------------------------------------------------------------------------------------
@@ -197,7 +264,7 @@ def check_tally(bundle: Bundle) -> str:
 
 
 # 6 ---------------------------------------------------------------------------------------------
-def check_signature(bundle: Bundle, key: str | None) -> str:
+def check_signature(bundle: Bundle, key: str | None, round_id: str | None = None) -> str:
     sig = bundle.signature
     signed = sig.get("signed")
     if sig.get("algorithm") != "Ed25519" or not isinstance(signed, dict):
@@ -211,6 +278,11 @@ def check_signature(bundle: Bundle, key: str | None) -> str:
             raise Failed(f"the hash of {file} does not match signed.{name}")
     if signed.get("round") != bundle.manifest["round"]["id"]:
         raise Failed("signed.round is not the manifest's round id")
+    if round_id is not None and signed["round"] != round_id:
+        raise Failed(
+            f"the bundle is of round {signed['round']!r}, not of the round given (--round "
+            f"{round_id!r})"
+        )
     public = sig.get("public_key")
     if public != bundle.manifest.get("public_key"):
         raise Failed("the signature's public key is not the manifest's")
@@ -224,13 +296,19 @@ def check_signature(bundle: Bundle, key: str | None) -> str:
         )
     except (InvalidSignature, ValueError):
         raise Failed("the signature does not verify under the public key") from None
-    if key is not None and key.replace(" ", "").lower() != public:
+    if key is not None and "".join(key.split()).lower() != public:
         raise Failed("the public key is not the one given out of band (--key)")
-    return "hashes match; signature verifies" + (" under the published key" if key else "")
+    bundle.signer = public
+    pinned = " for the round given" if round_id is not None else ""
+    if key is None:
+        return f"hashes match; signature verifies{pinned}; the signer is not checked (no --key)"
+    return f"hashes match; signature verifies under the published key{pinned}"
 
 
 # 7 ---------------------------------------------------------------------------------------------
-def check_receipts(bundle: Bundle, receipts: list[str]) -> str:
+def check_receipts(bundle: Bundle, receipts: list[str] | Path) -> str:
+    if isinstance(receipts, Path):
+        receipts = _receipts(receipts)
     board = {ballot["receipt"] for ballot in bundle.ballots}
     missing = [r for r in receipts if r not in board]
     if missing:
@@ -238,10 +316,68 @@ def check_receipts(bundle: Bundle, receipts: list[str]) -> str:
     return f"all {len(receipts)} receipts are on the board"
 
 
+def _receipts(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, ValueError) as error:
+        raise Failed(f"cannot read {path}: {error}") from None
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+# 8 (an addition to the contract's checks: the staff action log against the bundle's anchor) ---
+def check_log(bundle: Bundle, archive: Path, log: Path) -> str:
+    try:
+        anchor = anchor_of(bundle.manifest)
+    except ValueError as error:
+        raise Failed(f"the manifest's {error}") from None
+    if anchor is None:
+        raise Failed("the bundle carries no action_log anchor to check the log against")
+    try:
+        data, zipped = log.read_bytes(), archive.read_bytes()
+    except OSError as error:
+        raise Failed(f"cannot read {log}: {error}") from None
+    try:
+        entries = parse_log(data)
+    except ValueError as error:
+        raise Failed(f"{log.name}: {error}") from None
+    round_id = bundle.manifest["round"]["id"]
+    problems = chain_problems(entries) + (
+        anchor_problems(entries, anchor)
+        or closing_problems(entries, anchor, round_id, sha256_hex(zipped))
+    )
+    if problems:
+        shown = "; ".join(problems[:3]) + (
+            f"; and {len(problems) - 3} more" if problems[3:] else ""
+        )
+        raise Failed(f"{len(entries)} entries, the chain is broken: {shown}")
+    return (
+        f"{len(entries)} entries, chained; the log reaches the anchor ({anchor.entries} entries, "
+        f"head {anchor.head[:16]}…) and then records round_closed of round {round_id}"
+    )
+
+
 def verify(
-    archive: Path, key: str | None = None, receipts: list[str] | None = None
+    archive: Path,
+    key: str | None = None,
+    receipts: list[str] | Path | None = None,
+    *,
+    round_id: str | None = None,
+    log: Path | None = None,
 ) -> list[Outcome]:
     """Run the checks in order; one whose prerequisite failed is skipped, not guessed at."""
+    return judge(archive, key, receipts, round_id=round_id, log=log).outcomes
+
+
+def judge(
+    archive: Path,
+    key: str | None = None,
+    receipts: list[str] | Path | None = None,
+    *,
+    round_id: str | None = None,
+    log: Path | None = None,
+) -> Verdict:
+    """The checks and their verdict. `key` pins the signer (without it the verdict is at best
+    SIGNER UNVERIFIED), `round_id` the round; `receipts` and `log` add checks 7 and 8."""
     bundle = Bundle()
     checks: list[tuple[int, str, set[int], Callable[[], str]]] = [
         (1, "files", set(), lambda: check_files(bundle, archive)),
@@ -249,10 +385,12 @@ def verify(
         (3, "choices", {1, 2}, lambda: check_choices(bundle)),
         (4, "counts", {1, 2}, lambda: check_counts(bundle)),
         (5, "tally", {1, 2, 3}, lambda: check_tally(bundle)),
-        (6, "signature", {1}, lambda: check_signature(bundle, key)),
+        (6, "signature", {1}, lambda: check_signature(bundle, key, round_id)),
     ]
     if receipts is not None:
         checks.append((7, "receipts", {1, 2}, lambda: check_receipts(bundle, receipts)))
+    if log is not None:
+        checks.append((8, "log", {1, 6}, lambda: check_log(bundle, archive, log)))
     outcomes: list[Outcome] = []
     failed: set[int] = set()
     for number, name, needs, run in checks:
@@ -263,14 +401,19 @@ def verify(
             failed.add(number)
             continue
         try:
-            outcomes.append(Outcome(number, name, True, run()))
+            outcomes.append(Outcome(number, name, True, _clip(run())))
         except Failed as failure:
-            outcomes.append(Outcome(number, name, False, str(failure)))
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            outcomes.append(Outcome(number, name, False, f"malformed bundle: {error!r}"))
+            outcomes.append(Outcome(number, name, False, _clip(str(failure))))
+        except RecursionError:
+            outcomes.append(Outcome(number, name, False, "malformed bundle: nested too deeply"))
+        except Exception as error:  # whatever else the bundle provokes: a FAIL line, no traceback
+            reason = f"malformed bundle: {type(error).__name__}: {error}"
+            outcomes.append(Outcome(number, name, False, _clip(reason)))
         if not outcomes[-1].passed:
             failed.add(number)
-    return outcomes
+    round_ = bundle.manifest.get("round") if bundle.signer else None
+    shown_round = str(round_.get("id", "")) if isinstance(round_, dict) else ""
+    return Verdict(outcomes, key is not None, bundle.signer, shown_round)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -278,18 +421,31 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m ballots.verify", description=(__doc__ or "").splitlines()[0]
     )
     parser.add_argument("zip", type=Path)
-    parser.add_argument("--key", help="the round's public key as published (64 hex digits)")
+    parser.add_argument(
+        "--key",
+        help="the round's public key as announced in the hall and printed on the result "
+        "(64 hex digits, spaces allowed); without it the signer is not verified (exit 3)",
+    )
+    parser.add_argument("--round", help="the round id the bundle must be of (e.g. R1)")
     parser.add_argument("--receipts", type=Path, help="a file of receipts, one a line")
+    parser.add_argument(
+        "--log",
+        type=Path,
+        help="the congress's staff action log as downloaded (JSON lines): must reach the "
+        "bundle's anchor",
+    )
     args = parser.parse_args(argv)
-    receipts = None
-    if args.receipts:
-        receipts = [line.strip() for line in args.receipts.read_text().splitlines() if line.strip()]
-    outcomes = verify(args.zip, args.key, receipts)
-    for outcome in outcomes:
-        print(outcome.line())
-    good = all(o.passed for o in outcomes)
-    print("VERIFIED" if good else "NOT VERIFIED")
-    return 0 if good else 1
+    verdict = judge(args.zip, args.key, args.receipts, round_id=args.round, log=args.log)
+    for outcome in verdict.outcomes:
+        _say(outcome.line())
+    _say(verdict.line())
+    return verdict.exit_code
+
+
+def _say(line: str) -> None:
+    """Print a line whatever it quotes: characters the terminal cannot show are escaped."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    print(line.encode(encoding, "backslashreplace").decode(encoding, "replace"))
 
 
 if __name__ == "__main__":

@@ -1,14 +1,13 @@
-"""The staff action log, for auditors and staff: read it, check its chain, download it."""
+"""The staff action log, for auditors and staff: read it, check its chain and anchors, download."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from projects.access import access_for, require
-from projects.action_log import action_label, log_problems
+from projects.action_log import action_label, log_anchors, log_lines, log_problems
 from projects.http import AuthenticatedHttpRequest
 from projects.models import ActionEntry, Body
-from projects.rules.chain import entry_bytes
 
 
 @login_required
@@ -24,17 +23,19 @@ def action_log(request: AuthenticatedHttpRequest, body: str) -> HttpResponse:
             "body": access.body,
             "entries": [(entry, action_label(entry.action)) for entry in entries],
             "problems": log_problems(access.body),
+            "anchored": len(log_anchors(access.body)),
         },
     )
 
 
 @login_required
 def action_log_download(request: AuthenticatedHttpRequest, body: str) -> HttpResponse:
-    """One canonical JSON line per entry: what an auditor rehashes to check the chain."""
+    """One canonical JSON line per entry: what an auditor rehashes to check the chain, and checks
+    against a bundle's anchor (`python -m ballots.verify R1.zip --key … --log actions-….jsonl`)."""
     access = access_for(request.user, get_object_or_404(Body, slug=body))
     require(access.can_read_all)
-    entries = ActionEntry.objects.filter(body=access.body).order_by("seq")
-    lines = b"".join(entry_bytes(e.as_chain_entry()) + b"\n" for e in entries)
-    response = HttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+    response = HttpResponse(
+        log_lines(access.body), content_type="application/x-ndjson; charset=utf-8"
+    )
     response.headers["Content-Disposition"] = f'attachment; filename="actions-{body}.jsonl"'
     return response

@@ -61,6 +61,7 @@ def rounds(draw: st.DrawFn) -> dict[str, bytes]:
         "items": [{"id": i, "number": n, "title": f"项目{n}"} for i, n in items],
         "voters": [{"id": v, "name": v, "present": k < present} for k, v in enumerate(voters)],
         "public_key": public_hex(KEY),
+        "action_log": {"entries": 7, "head": "ab" * 32},  # optional; signed like the rest
     }
     rules = RoundRules("R", kind, seats, to_select, max_yes, items)
     files = content(manifest, ballots, tally(rules, [b.choices for b in ballots]))

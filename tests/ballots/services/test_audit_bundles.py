@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 
 from ballots.models import Round, Voter
 from ballots.rules.canonical import canonical_json, sha256_hex
-from ballots.rules.verify import verify
+from ballots.rules.verify import main, verify
 from ballots.services.rounds import round_close
-from ballots.signing import public_hex
+from ballots.signing import fingerprint, public_hex
 from tests.ballots.bundles import board, first_failure, read, rehash, with_board, write
 from tests.conftest import Cast
 from tests.voting import cast_ballot, make_round, make_session, open_with_cards
@@ -206,29 +207,35 @@ def test_a_changed_count_in_the_tally_is_caught(secret: tuple[Round, Path], tmp_
     )  # and the hash no longer matches
 
 
+FORGER = Ed25519PrivateKey.generate()
+
+
+def _re_signed(
+    content: dict[str, bytes], records: list[dict[str, object]], round_id: str = "R1"
+) -> dict[str, bytes]:
+    """The bundle signed again with a key of the forger's own: consistent in itself."""
+    manifest = json.loads(content["manifest.json"])
+    manifest["public_key"] = public_hex(FORGER)
+    content = {**content, "manifest.json": canonical_json(manifest)}
+    signed = {
+        "round": round_id,
+        "manifest": sha256_hex(content["manifest.json"]),
+        "ballots": sha256_hex(content["ballots.jsonl"]),
+        "tally": sha256_hex(content["tally.json"]),
+    }
+    signature = {
+        "algorithm": "Ed25519",
+        "public_key": public_hex(FORGER),
+        "signed": signed,
+        "signature": FORGER.sign(canonical_json(signed)).hex(),
+    }
+    return {**content, "signature.json": canonical_json(signature)}
+
+
 def test_a_bundle_re_signed_with_another_key_fails_against_the_published_key(
     secret: tuple[Round, Path], tmp_path: Path
 ) -> None:
-    def change(content: dict[str, bytes], records: list[dict[str, object]]) -> dict[str, bytes]:
-        forger = Ed25519PrivateKey.generate()
-        manifest = json.loads(content["manifest.json"])
-        manifest["public_key"] = public_hex(forger)
-        content = {**content, "manifest.json": canonical_json(manifest)}
-        signed = {
-            "round": "R1",
-            "manifest": sha256_hex(content["manifest.json"]),
-            "ballots": sha256_hex(content["ballots.jsonl"]),
-            "tally": sha256_hex(content["tally.json"]),
-        }
-        signature = {
-            "algorithm": "Ed25519",
-            "public_key": public_hex(forger),
-            "signed": signed,
-            "signature": forger.sign(canonical_json(signed)).hex(),
-        }
-        return {**content, "signature.json": canonical_json(signature)}
-
-    forged = _altered(secret[1], tmp_path, change)
+    forged = _altered(secret[1], tmp_path, _re_signed)
     assert all(o.passed for o in verify(forged))  # consistent in itself …
     number, name, reason = first_failure(verify(forged, secret[0].public_key))
     assert (number, name) == (
@@ -309,3 +316,81 @@ def test_a_voter_checked_in_after_the_close_changes_nothing_signed(
 ) -> None:
     Voter.objects.filter(present=False).update(present=True)  # later arrivals, for a later round
     call_command("check_round", "R1")
+
+
+# Issue 6: without a pinned key the verdict is not VERIFIED; the round can be pinned ---------------
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str]]:
+    code = main(list(argv))
+    return code, capsys.readouterr().out.splitlines()
+
+
+def test_without_a_key_a_re_signed_bundle_is_not_verified_and_shows_its_fingerprint(
+    secret: tuple[Round, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    forged = _altered(secret[1], tmp_path, _re_signed)
+    code, lines = _run(capsys, str(forged))
+    assert code == 3 and "VERIFIED" not in lines and "NOT VERIFIED" not in lines
+    assert lines[-1].startswith("SIGNATURE VALID, SIGNER UNVERIFIED: compare the key fingerprint ")
+    assert fingerprint(public_hex(FORGER)) in lines[-1] and "announced in the hall" in lines[-1]
+    assert [line[:8] for line in lines[:-1]] == ["[PASS] 1", *(f"[PASS] {n}" for n in range(2, 7))]
+
+
+def test_the_genuine_bundle_is_verified_only_with_the_published_key(
+    secret: tuple[Round, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    round_, path = secret
+    code, lines = _run(capsys, str(path))
+    assert code == 3 and fingerprint(round_.public_key) in lines[-1] and "R1" in lines[-1]
+    code, lines = _run(capsys, str(path), "--key", fingerprint(round_.public_key))
+    assert (code, lines[-1]) == (0, "VERIFIED")
+    code, lines = _run(capsys, str(path), "--key", public_hex(FORGER))
+    assert (code, lines[-1]) == (1, "NOT VERIFIED")
+
+
+def test_another_rounds_genuine_bundle_fails_when_the_round_is_pinned(
+    secret: tuple[Round, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = make_round(secret[0].session, code="R2")
+    for card in open_with_cards(other):
+        cast_ballot("R2", card.code, {"P1": "yes"})
+    other = round_close(round_=other)
+    call_command("export_audit", "R2", "--out", str(tmp_path))
+    r2, _ = tmp_path / "R2.zip", capsys.readouterr()
+    code, lines = _run(capsys, str(r2), "--key", other.public_key, "--round", "R1")
+    assert (code, lines[-1]) == (1, "NOT VERIFIED")
+    assert "[FAIL] 6 signature:" in lines[5] and "R2" in lines[5] and "--round" in lines[5]
+    code, lines = _run(capsys, str(r2), "--key", other.public_key, "--round", "R2")
+    assert (code, lines[-1]) == (0, "VERIFIED")
+
+
+def test_verify_audit_pins_the_key_and_the_round_and_fails_loudly_otherwise(
+    secret: tuple[Round, Path],
+) -> None:
+    round_, path = secret
+    call_command("verify_audit", str(path), "--key", round_.public_key, "--round", "R1")
+    with pytest.raises(CommandError, match="SIGNER UNVERIFIED") as unpinned:
+        call_command("verify_audit", str(path))
+    assert unpinned.value.returncode == 3
+    with pytest.raises(CommandError, match="NOT VERIFIED"):
+        call_command("verify_audit", str(path), "--key", round_.public_key, "--round", "R9")
+
+
+def test_a_forged_round_id_cannot_print_a_verdict_of_its_own(
+    secret: tuple[Round, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def change(content: dict[str, bytes], records: list[dict[str, object]]) -> dict[str, bytes]:
+        manifest = json.loads(content["manifest.json"])
+        manifest["round"]["id"] = "R1\nVERIFIED\u202e"
+        tally = {**json.loads(content["tally.json"]), "round": manifest["round"]["id"]}
+        content = {
+            **content,
+            "manifest.json": canonical_json(manifest),
+            "tally.json": canonical_json(tally),
+        }
+        return _re_signed(content, records, round_id=manifest["round"]["id"])
+
+    code, lines = _run(capsys, str(_altered(secret[1], tmp_path, change)))
+    assert code == 3 and "VERIFIED" not in lines and len(lines) == 7
+    assert lines[-1].endswith("round R1\\nVERIFIED\\u202e")

@@ -82,3 +82,38 @@ def test_the_log_page_says_when_the_chain_is_broken(logged: Cast) -> None:
         cursor.execute("UPDATE projects_actionentry SET actor = 'x' WHERE seq = 2")
     page = client_for(logged.auditor).get(reverse("action_log", kwargs={"body": logged.body.slug}))
     assert "entry 2: its content does not match its hash" in page.content.decode()
+
+
+def _page(cast: Cast) -> str:
+    url = reverse("action_log", kwargs={"body": cast.body.slug})
+    return client_for(cast.auditor, "en").get(url).content.decode()
+
+
+def test_cutting_the_end_off_the_log_breaks_the_chain_on_the_page(logged: Cast) -> None:
+    """The round's signed bundle anchors the log at entry 5, before its round_closed entry 6."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM projects_actionentry WHERE seq >= 5")
+    assert chain_problems([e.as_chain_entry() for e in ActionEntry.objects.all()]) == []
+    problems = log_problems(logged.body)
+    assert any("entries missing after entry 4" in p and "R1" in p for p in problems)
+    page = _page(logged)
+    assert "chain is broken" in page and "entries missing after entry 4" in page
+    assert "chain is intact" not in page
+
+
+def test_cutting_the_closing_entry_and_all_after_it_breaks_the_chain(logged: Cast) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM projects_actionentry WHERE seq >= 6")
+    page = _page(logged)
+    assert "chain is broken" in page and "Voting closed and signed" in page and "R1" in page
+
+
+def test_a_rewritten_head_breaks_the_chain_on_the_page(logged: Cast) -> None:
+    ActionEntry.objects.filter(body=logged.body, seq=5).update(hash="f" * 64)
+    assert any("head differs" in p for p in log_problems(logged.body))
+
+
+def test_an_untouched_log_with_anchors_is_intact(logged: Cast) -> None:
+    page = _page(logged)
+    assert log_problems(logged.body) == [] and "chain is intact" in page
+    assert "signed in the audit bundle of 1 closed round." in page
