@@ -1,13 +1,12 @@
 """A closed round's result as an Excel sheet."""
 
-import io
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ballots.models import Round
 from ballots.presenters import figures, outcome_words, result_header, result_rows
+from projects.spreadsheets import workbook_bytes
 
 
 def results_xlsx(round_: Round) -> bytes:
@@ -29,6 +28,4 @@ def results_xlsx(round_: Round) -> bytes:
     sheet.append([])
     sheet.append([_("Outcome"), outcome_words(round_)])
     sheet.column_dimensions["B"].width = 36
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)  # item titles are proposals' names: none may act as a formula

@@ -1,13 +1,17 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from ballots.models import Secrecy
 from ballots.session_file import CODE
+from projects.forms import within_size
+from projects.validation import PlainTextForm
 
 
-class SessionForm(forms.Form):
+class SessionForm(PlainTextForm, forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
     date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
     rules_text = forms.CharField(
@@ -19,12 +23,16 @@ class SessionForm(forms.Form):
         help_text=_("Leave empty to seat every representative of this congress."),
     )
 
+    def clean_roster(self) -> UploadedFile | None:
+        roster: UploadedFile | None = self.cleaned_data["roster"]
+        return roster and within_size(roster, settings.IMPORT_MAX_BYTES)
+
 
 class SessionFileForm(forms.Form):
     file = forms.FileField(label=_("session file (.json)"))
 
 
-class RoundForm(forms.Form):
+class RoundForm(PlainTextForm, forms.Form):
     year = forms.TypedChoiceField(label=_("candidate list of"), coerce=int)
     secrecy = forms.ChoiceField(label=_("voting"), choices=Secrecy.choices, initial=Secrecy.SECRET)
     to_select = forms.IntegerField(label=_("places to fill"), min_value=1, required=False)
@@ -47,5 +55,5 @@ class RevokeForm(forms.Form):
     serial = forms.IntegerField(label=_("card number"), min_value=1)
 
 
-class CardCodeForm(forms.Form):
+class CardCodeForm(PlainTextForm, forms.Form):
     code = forms.CharField(label=_("card code"), max_length=40)

@@ -1,11 +1,10 @@
 """Excel import and export of candidates: one column table, used both ways.
 
 An import is all or nothing: every row is checked first, and any bad row stops the whole file.
+Reading and writing the file itself, safely, is projects.spreadsheets' part.
 """
 
 import datetime
-import io
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,7 +17,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -26,6 +25,8 @@ from projects.access import Access
 from projects.action_log import action_record
 from projects.models import Candidate, Category, CollectionAction, SourceKind, Station
 from projects.services import candidate_create
+from projects.spreadsheets import UnreadableWorkbook, read_first_sheet, workbook_bytes
+from projects.validation import MAX_TEXT_CHARS, multi_line_text, single_line_text
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Column:
     key: str
     label: str | Promise
     width: int = 16
+    multi_line: bool = False  # a long text, where line breaks belong (a text area in the form)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -40,12 +42,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("category", gettext_lazy("Category")),
     Column("year", gettext_lazy("Year"), 8),
     Column("station", gettext_lazy("Liaison station"), 20),
-    Column("background", gettext_lazy("Background"), 40),
-    Column("content", gettext_lazy("Content"), 40),
+    Column("background", gettext_lazy("Background"), 40, multi_line=True),
+    Column("content", gettext_lazy("Content"), 40, multi_line=True),
     Column("implementing_unit", gettext_lazy("Implementing unit"), 20),
     Column("investment_wan", gettext_lazy("Investment (10,000 yuan)"), 14),
     Column("funding_source", gettext_lazy("Funding source"), 18),
-    Column("feasibility", gettext_lazy("Feasibility notes"), 30),
+    Column("feasibility", gettext_lazy("Feasibility notes"), 30, multi_line=True),
     Column("planned_completion", gettext_lazy("Planned completion"), 14),
     Column("address", gettext_lazy("Address"), 28),
     Column("latitude", gettext_lazy("Latitude"), 12),
@@ -115,17 +117,17 @@ def export_candidates(candidates: list[Candidate]) -> bytes:
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, datetime.date):
                 cell.number_format = "yyyy-mm-dd"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 @dataclass
 class RowError:
-    line: int
+    line: int | None  # None: about the whole file
     message: str
 
     def __str__(self) -> str:
+        if self.line is None:
+            return self.message
         return _("Row %(line)d: %(message)s") % {"line": self.line, "message": self.message}
 
 
@@ -163,12 +165,31 @@ def _decimal(value: Any, label: str) -> Decimal | None:
         raise ValueError(_("%(column)s must be a number.") % {"column": label}) from None
 
 
+def _check_text(raw: dict[str, Any]) -> None:
+    """The text rules of the form, for each cell: length, and no control characters."""
+    for column in COLUMNS:
+        text = _text(raw.get(column.key))
+        if len(text) > MAX_TEXT_CHARS:
+            raise ValueError(
+                _("%(column)s is longer than %(n)d characters.")
+                % {"column": column.label, "n": MAX_TEXT_CHARS}
+            )
+        try:
+            (multi_line_text if column.multi_line else single_line_text)(text)
+        except ValidationError as error:
+            raise ValueError(
+                _("%(column)s: %(message)s")
+                % {"column": column.label, "message": "; ".join(error.messages)}
+            ) from None
+
+
 def _parse_row(
     raw: dict[str, Any],
     stations: dict[str, Station],
     categories: dict[str, str],
     kinds: dict[str, str],
 ) -> tuple[dict[str, Any], Station, dict[str, Any]]:
+    _check_text(raw)
     label = {c.key: str(c.label) for c in COLUMNS}
     missing = [label[k] for k in REQUIRED if _text(raw.get(k)) == ""]
     if missing:
@@ -217,19 +238,12 @@ def _parse_row(
 
 
 def _read_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
-    if len(content) > settings.IMPORT_MAX_BYTES:
-        raise ImportRefused([RowError(0, _("The file is larger than 5 MB."))])
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ImportRefused(
-            [RowError(0, _("This is not an Excel workbook (.xlsx). Save it as .xlsx and retry."))]
-        ) from None
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None) or ()
+        sheet = read_first_sheet(content)
+    except UnreadableWorkbook as refused:
+        raise ImportRefused([RowError(None, str(refused))]) from None
     known = _header_keys()
-    keys = [known.get(_text(h).lower()) for h in header]
+    keys = [known.get(_text(h).lower()) for h in sheet.header]
     absent = [str(c.label) for c in COLUMNS if c.key in REQUIRED and c.key not in keys]
     if absent:
         raise ImportRefused(
@@ -240,19 +254,12 @@ def _read_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
                 )
             ]
         )
-    result: list[tuple[int, dict[str, Any]]] = []
-    for line, values in enumerate(rows, start=2):
-        if all(_text(v) == "" for v in values):
-            continue  # blank lines between blocks are common in hand-made sheets
-        result.append((line, {k: v for k, v in zip(keys, values, strict=False) if k}))
-        if len(result) > settings.IMPORT_MAX_ROWS:
-            raise ImportRefused(
-                [RowError(line, _("more than %(n)d rows.") % {"n": settings.IMPORT_MAX_ROWS})]
-            )
-    book.close()
-    if not result:
-        raise ImportRefused([RowError(2, _("the sheet has no data rows."))])
-    return result
+    if not sheet.rows:
+        raise ImportRefused([RowError(None, _("The sheet has no data rows."))])
+    return [
+        (line, {k: v for k, v in zip(keys, values, strict=False) if k})
+        for line, values in sheet.rows
+    ]
 
 
 def import_candidates(*, access: Access, actor: User, content: bytes) -> int:

