@@ -7,6 +7,7 @@ class BallotsConfig(AppConfig):
     verbose_name = _("Sessions and voting")
 
     def ready(self) -> None:
+        import ballots.audit  # noqa: F401  (registers the action log's anchors in the bundles)
         from ballots.models import VotingAction
         from projects.action_log import register_actions
 
