@@ -1,35 +1,48 @@
-"""Content-Security-Policy: no inline scripts, nothing loaded from elsewhere but map tiles."""
+"""Content-Security-Policy: no inline scripts, nothing loaded from elsewhere but map tiles, no
+connection but to the site itself."""
 
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 
 class ContentSecurityPolicyMiddleware:
+    """The policy on every answer, the admin's included (it runs no inline script either)."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         tiles = f" {settings.MAP_TILE_ORIGIN}" if settings.MAP_TILE_ORIGIN else ""
-        self.policy = "; ".join(
-            [
-                "default-src 'self'",
-                "script-src 'self'",
-                "style-src 'self'",
-                f"img-src 'self' data: blob:{tiles}",
-                "connect-src 'self' ws: wss:",
-                "object-src 'none'",
-                "base-uri 'self'",
-                "form-action 'self'",
-                "frame-ancestors 'none'",
-            ]
-        )
+        self.before = [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"img-src 'self' data: blob:{tiles}",
+        ]
+        self.after = [
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+
+    def policy(self, request: HttpRequest) -> str:
+        """connect-src: this site and its own WebSocket origin (the hall's live counts), never
+        any ws:/wss: host. The origin is the request's host, so only once Django accepts it."""
+        try:
+            host = request.get_host()  # checked against ALLOWED_HOSTS, so no ";" or spaces
+        except DisallowedHost:
+            live = ""
+        else:
+            live = f" {'wss' if request.is_secure() else 'ws'}://{host}"
+        return "; ".join([*self.before, f"connect-src 'self'{live}", *self.after])
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", self.policy)
+        response.headers.setdefault("Content-Security-Policy", self.policy(request))
         return response
 
 
