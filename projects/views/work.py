@@ -163,7 +163,7 @@ def candidate_transition(request: AuthenticatedHttpRequest, body: str, pk: int) 
     assert role is not None
     form = MoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a decision."))
+        flash_errors(request, form_problems(form) or [_("Choose a decision.")])
         return redirect("candidate_detail", body=body, pk=pk)
     try:
         candidate_move(
@@ -191,7 +191,9 @@ def candidate_merge_view(request: AuthenticatedHttpRequest, body: str, pk: int) 
     candidate = _visible_candidate(access, pk)
     form = MergeForm(request.POST, choices=Candidate.objects.filter(body=access.body))
     if not form.is_valid():
-        messages.error(request, _("Choose the candidate to keep and give a reason."))
+        flash_errors(
+            request, form_problems(form) or [_("Choose the candidate to keep and give a reason.")]
+        )
         return redirect("candidate_detail", body=body, pk=pk)
     into = form.cleaned_data["into"]
     try:
