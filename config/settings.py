@@ -11,24 +11,23 @@ import leaflet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_secret, env_str
 
 django_stubs_ext.monkeypatch()  # ModelAdmin[...] and friends subscriptable at run time
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "dev-only-insecure-key-never-used-with-debug-off"
+# Required when DEBUG is off. With DEBUG on and none given, each machine makes its own random
+# keys in var/ (0600) on first start and keeps them: never a constant from this repository, which
+# anyone can read (config.env.dev_secret says why).
+SECRET_KEY = env_secret(
+    "SECRET_KEY", debug=DEBUG, min_length=1, dev_file=BASE_DIR / "var" / "dev-secret-key"
+)
 # Seals each round's signing key at rest (HKDF, then AES-GCM).
-SIGNING_KEK = env_str("SIGNING_KEK", "")
-if len(SIGNING_KEK) < 32:
-    if not DEBUG:
-        raise ImproperlyConfigured("SIGNING_KEK must be at least 32 characters when DEBUG is off.")
-    SIGNING_KEK = "dev-only-key-encryption-key-never-used-with-debug-off"
+SIGNING_KEK = env_secret(
+    "SIGNING_KEK", debug=DEBUG, min_length=32, dev_file=BASE_DIR / "var" / "dev-signing-kek"
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
