@@ -2,7 +2,6 @@
 
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ballots.json_input import JsonRefused, strict_loads
 from ballots.rules.terms import Kind, Secrecy
+from projects.validation import CONTROL, LINE_BREAK_OR_TAB
 
 # A caller's id, whole: \A and \Z, not ^ and $ (`$` also matches before a final newline, and
 # RegexField searches), so "R1\n" is not an id whether this is matched, searched or fullmatched.
@@ -61,9 +61,10 @@ def load_session_file(raw: bytes) -> Any:
 
 
 def _unprintable(text: str) -> bool:
-    """Control characters (NUL, line breaks, tabs, DEL…) or halves of broken surrogate pairs:
-    neither belongs in a one-line name, and PostgreSQL refuses NUL and broken UTF-8 outright."""
-    return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text)
+    """Control characters, line breaks and tabs, broken surrogate halves, U+FFFE/U+FFFF: none
+    belongs in a one-line name (projects.validation's rule for every form and sheet), and
+    PostgreSQL refuses NUL and broken UTF-8 outright."""
+    return bool(CONTROL.search(text) or LINE_BREAK_OR_TAB.search(text))
 
 
 class _Reader:

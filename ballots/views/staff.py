@@ -172,7 +172,7 @@ def session_checkin(request: AuthenticatedHttpRequest, body: str, code: str) -> 
             )
             refusal.headers["HX-Refresh"] = "true"
             return refusal
-    if request.htmx and voter:
+    if request.htmx and voter and not request.POST.get("all"):
         context = _session_context(access, session)
         context["voter"] = session.voters.get(code=voter)
         return render(request, "ballots/_checkin_row.html", context)

@@ -90,7 +90,9 @@ def test_texts_are_bounded_by_the_columns_that_hold_them(
             assert [p.split(":")[0] for p in problems_of(data)] == [path]
 
 
-@pytest.mark.parametrize("text", ["a\x00b", "a\ud800b", "line\nbreak", "tab\there", "\x7f"])
+@pytest.mark.parametrize(
+    "text", ["a\x00b", "a\ud800b", "line\nbreak", "tab\there", "\x7f", "\x85", "\ufffe"]
+)
 def test_texts_hold_no_control_characters_or_broken_unicode(text: str) -> None:
     data = session_file()
     data["voters"][1]["name"] = text

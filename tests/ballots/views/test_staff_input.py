@@ -115,3 +115,14 @@ def test_a_code_in_an_action_address_that_is_not_one_is_not_found(cast: Cast, pa
 
 def test_the_public_pages_need_no_sign_in_for_this(cast: Cast) -> None:
     assert Client().get("/board/%00/").status_code == 404
+
+
+def test_htmx_check_in_of_everyone_with_a_stray_voter_field_is_not_a_crash(cast: Cast) -> None:
+    make_session(cast.body)
+    response = client_for(cast.congress).post(
+        reverse("session_checkin", kwargs={"body": cast.body.slug, "code": "S1"}),
+        {"voter": "NOPE", "all": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 302
+    assert not Voter.objects.filter(present=False).exists()
