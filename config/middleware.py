@@ -31,13 +31,15 @@ class ContentSecurityPolicyMiddleware:
 
     def policy(self, request: HttpRequest) -> str:
         """connect-src: this site and its own WebSocket origin (the hall's live counts), never
-        any ws:/wss: host. The origin is the request's host, so only once Django accepts it."""
+        any ws:/wss: host. The origin is the request's host, so only once Django accepts it.
+        Over plain http wss is named too: behind a TLS proxy that Django is not told about
+        (BEHIND_TLS_PROXY) the browser's page is https, and its socket wss, on this same host."""
         try:
             host = request.get_host()  # checked against ALLOWED_HOSTS, so no ";" or spaces
         except DisallowedHost:
             live = ""
         else:
-            live = f" {'wss' if request.is_secure() else 'ws'}://{host}"
+            live = f" wss://{host}" if request.is_secure() else f" ws://{host} wss://{host}"
         return "; ".join([*self.before, f"connect-src 'self'{live}", *self.after])
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
