@@ -1,4 +1,4 @@
-"""Run the ASGI server (uvicorn) as a child process on a free local port, for the bench and tests."""
+"""Run the ASGI server (uvicorn) as a child process on a free port, for the bench and tests."""
 
 import socket
 import subprocess

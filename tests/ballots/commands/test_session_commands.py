@@ -155,7 +155,7 @@ def test_an_id_already_in_use_is_refused_whole(tmp_path: Path) -> None:
 def test_a_file_that_is_not_json_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "x.json"
     path.write_bytes(b"\xff\xfe not json")
-    with pytest.raises(CommandError, match="not UTF-8 JSON"):
+    with pytest.raises(CommandError, match="UTF-8"):
         call_command("import_session", str(path))
 
 
@@ -195,11 +195,6 @@ def test_a_value_the_database_would_mangle_or_refuse_stores_nothing(
     assert Session.objects.count() == Round.objects.count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="import_session.py reads the file with json.loads; it should use "
-    "ballots.session_file.load_session_file (see the input-validation report)",
-)
 @pytest.mark.parametrize(
     "raw",
     [b"[" * 100_000 + b"]" * 100_000, b'{"session": ' + b"9" * 5_000 + b"}"],
