@@ -35,9 +35,11 @@ class SessionFileForm(forms.Form):
 class RoundForm(PlainTextForm, forms.Form):
     year = forms.TypedChoiceField(label=_("candidate list of"), coerce=int)
     secrecy = forms.ChoiceField(label=_("voting"), choices=Secrecy.choices, initial=Secrecy.SECRET)
-    to_select = forms.IntegerField(label=_("places to fill"), min_value=1, required=False)
+    to_select = forms.IntegerField(
+        label=_("places to fill"), min_value=1, max_value=999, required=False
+    )
     max_yes = forms.IntegerField(
-        label=_("most “for” marks per ballot"), min_value=1, required=False
+        label=_("most “for” marks per ballot"), min_value=1, max_value=999, required=False
     )
     code = forms.RegexField(
         label=_("round code"),

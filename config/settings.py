@@ -205,7 +205,7 @@ MAP_DEFAULT_CENTER = (29.29, 121.43)  # Ninghai county, where 票决制 began
 # Attachments: what a station may upload to a candidate.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Request bodies are refused over these sizes before they are read (config/body_limit.py).
-API_BODY_MAX_BYTES = env_int("API_BODY_MAX_BYTES", 64 * 1024)
+API_BODY_MAX_BYTES = env_int("API_BODY_MAX_BYTES", 256 * 1024)  # a 999-item ballot fits
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", ATTACHMENT_MAX_BYTES + 2 * 1024 * 1024)
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = 2000

@@ -25,7 +25,7 @@ from typing import Any
 GENESIS = "0" * 64
 FIELDS = ("seq", "at", "actor", "action", "subject", "detail")
 ROUND_CLOSED = "round_closed"  # the action the product records when a round closes and signs
-HEX64 = re.compile(r"^[0-9a-f]{64}$")
+HEX64 = re.compile(r"\A[0-9a-f]{64}\Z")
 
 
 @dataclass(frozen=True)

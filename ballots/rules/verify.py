@@ -32,9 +32,9 @@ from .tally import RoundRules, tally
 from .terms import OPTIONS, Kind, Secrecy
 
 NAMES = {"manifest.json", "ballots.jsonl", "tally.json", "signature.json"}
-HEX64 = re.compile(r"^[0-9a-f]{64}$")
-HEX32 = re.compile(r"^[0-9a-f]{32}$")
-HEX128 = re.compile(r"^[0-9a-f]{128}$")
+HEX64 = re.compile(r"\A[0-9a-f]{64}\Z")
+HEX32 = re.compile(r"\A[0-9a-f]{32}\Z")
+HEX128 = re.compile(r"\A[0-9a-f]{128}\Z")
 LONGEST_REASON = 400  # a reason quotes the bundle; a huge value is not echoed whole
 
 # Exit codes of the command line (documented in docs/auditing.md).

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from ballots.api import RECEIPT
 from ballots.exports import results_xlsx
 from ballots.forms import CardCodeForm
 from ballots.models import Round
@@ -104,7 +105,10 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     wanted = request.GET.get("receipt", "").strip().lower()
     found = None
     if wanted:
-        ballot = round_.ballots.filter(receipt=wanted).first()
+        # Only something shaped like a receipt reaches the database (PostgreSQL refuses NUL).
+        ballot = (
+            round_.ballots.filter(receipt=wanted).first() if RECEIPT.fullmatch(wanted) else None
+        )
         found = (
             [
                 (i.number, i.title, OPTION_LABELS[ballot.choices.get(i.code, "unmarked")])
