@@ -63,8 +63,8 @@ def test_a_streamed_body_is_cut_off_at_the_limit(asgi_server: str) -> None:
         "POST /api/v1/rounds/R1/ballots HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
     )
-    chunk = b"x" * 8192
-    body = b"".join(b"%x\r\n" % len(chunk) + chunk + b"\r\n" for _ in range(16)) + b"0\r\n\r\n"
+    chunk = b"x" * 8192  # 40 of them: past the API's 256 KiB
+    body = b"".join(b"%x\r\n" % len(chunk) + chunk + b"\r\n" for _ in range(40)) + b"0\r\n\r\n"
     status, answer, _seconds = _exchange(asgi_server, head, body)
     assert status == 413 and json.loads(answer)["error"] == "request_too_large"
 
