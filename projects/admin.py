@@ -21,6 +21,12 @@ from projects.models import (
     Transition,
 )
 from projects.services import is_frozen
+from projects.validation import PlainTextForm
+
+
+class AdminTextForm(PlainTextForm, ModelForm):  # type: ignore[type-arg]
+    """The admin's forms refuse control characters too: one stored would break every export."""
+
 
 # Filters list only what the person may see (their own congresses), never other congresses' names.
 OWN = admin.RelatedOnlyFieldListFilter
@@ -38,6 +44,7 @@ class BodyScopedAdmin(admin.ModelAdmin[Any]):
     """Non-superusers see and pick only rows of the bodies where they are congress staff."""
 
     body_path = "body"
+    form = AdminTextForm
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         rows = super().get_queryset(request)
@@ -137,6 +144,7 @@ class RepresentativeAdmin(BodyScopedAdmin):
 class SourceInline(admin.TabularInline[CandidateSource, Candidate]):
     model = CandidateSource
     fk_name = "candidate"
+    form = AdminTextForm
     extra = 0
     readonly_fields = ["merged_from"]
 

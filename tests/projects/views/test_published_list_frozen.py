@@ -84,3 +84,10 @@ def test_admin_filters_do_not_name_other_congresses(cast: Cast, draft: Candidate
     page = client_for(cast.congress).get(reverse("admin:projects_candidate_changelist"))
     assert "河口镇人民代表大会" not in page.content.decode()
     assert "河口联络站" not in page.content.decode()
+
+
+def test_the_admin_refuses_control_characters_too(cast: Cast) -> None:
+    url = reverse("admin:projects_station_change", args=[cast.east.pk])
+    client_for(cast.congress).post(url, {"body": cast.body.pk, "name": "东区\x07联络站"})
+    cast.east.refresh_from_db()
+    assert cast.east.name == "东区联络站"
