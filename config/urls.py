@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 admin.site.site_header = _("Livelihood Projects Vote — administration")
 admin.site.site_title = _("Livelihood Projects Vote")
 
+handler404 = "config.errors.not_found"
+handler403 = "config.errors.forbidden"
+
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

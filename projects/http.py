@@ -5,8 +5,12 @@ from collections.abc import Iterable
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.forms import BaseForm
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django_htmx.middleware import HtmxDetails
+
+
+class NotYetPublic(Http404):
+    """A 404 for a page that will exist, but not yet: its message says when (config/errors.py)."""
 
 
 class HtmxHttpRequest(HttpRequest):

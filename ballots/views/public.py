@@ -1,12 +1,13 @@
 """What the hall and the public see: the tablet ballot, the hall screen, published results."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from ballots.api import RECEIPT
+from ballots.credentials import normalize_receipt
 from ballots.exports import results_xlsx
 from ballots.forms import CardCodeForm
 from ballots.models import Round
@@ -15,6 +16,7 @@ from ballots.presenters import (
     OPTION_LABELS,
     SHORT_OPTIONS,
     ballot_choices,
+    code_shape_problem,
     figures,
     option_headers,
     outcome_words,
@@ -23,6 +25,7 @@ from ballots.presenters import (
 from ballots.rules.terms import Kind, Secrecy
 from ballots.selectors import ballot_items, card_check, round_state
 from ballots.signing import fingerprint
+from projects.http import NotYetPublic
 
 # A person at a tablet is told what to do next, not only what went wrong.
 TABLET_WORDS = {
@@ -48,7 +51,14 @@ def vote(request: HttpRequest) -> HttpResponse:
     else:
         problem = str(TABLET_WORDS["bad_credential"])
     if problem or card is None:
-        return render(request, "ballots/_vote_problem.html", {"problem": problem}, status=200)
+        # The typed code stays in the box, with what was wrong with it: one letter is easier to
+        # fix than fifteen to type again.
+        typed = str(request.POST.get("code", ""))[:40]
+        if check_shape := code_shape_problem(typed):
+            problem = check_shape
+        return render(
+            request, "ballots/_vote_problem.html", {"problem": problem, "code": typed}, status=200
+        )
     round_ = card.round
     return render(
         request,
@@ -75,6 +85,7 @@ def hall(request: HttpRequest, code: str) -> HttpResponse:
             "session": round_.session,
             "state": round_state(round_),
             "rows": result_rows(round_, ranked=True) if round_.is_closed else [],
+            "lead_header": option_headers(round_)[0],
             "fingerprint": fingerprint(round_.public_key) if round_.public_key else "",
             "headers": option_headers(round_),
             "outcome": outcome_words(round_),
@@ -87,7 +98,13 @@ def _readable_result(request: HttpRequest, code: str) -> Round:
     """A closed round's result is public at once: it is announced in the hall as it closes."""
     round_ = get_object_or_404(Round.objects.select_related("session__body"), code=code)
     if not round_.is_closed:
-        raise Http404
+        raise NotYetPublic(
+            gettext(
+                "The result of round %(code)s will be here as soon as its voting closes "
+                "(now: %(status)s). Please come back then."
+            )
+            % {"code": round_.code, "status": round_.get_status_display()}
+        )
     return round_
 
 
@@ -102,7 +119,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     rows = [
         (b.receipt, [SHORT_OPTIONS[b.choices.get(i.code, "unmarked")] for i in items]) for b in page
     ]
-    wanted = request.GET.get("receipt", "").strip().lower()
+    wanted = normalize_receipt(request.GET.get("receipt", ""))
     found = None
     if wanted:
         # Only something shaped like a receipt reaches the database (PostgreSQL refuses NUL).
