@@ -1,5 +1,6 @@
 """A closed round's tally as rows people read: words for outcomes, bars scaled to the seats."""
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -53,6 +54,21 @@ TONES: dict[str, str] = {
     Option.DISSATISFIED: "bad",
     Option.ABSTAIN: "",
 }
+
+
+CODE_LENGTH = 15  # three groups of five letters and digits, as printed on the card
+
+
+def code_shape_problem(typed: str) -> str:
+    """What is wrong with a typed card code's shape, in words for the tablet; "" if its shape is
+    right (then only the card check can tell whether such a card exists)."""
+    signs = [c for c in unicodedata.normalize("NFKC", typed) if c.isascii() and c.isalnum()]
+    if len(signs) == CODE_LENGTH:
+        return ""
+    return gettext(
+        "The code you typed has %(typed)d letters and digits; a card code has %(needed)d "
+        "(three groups of five). Check it against your card."
+    ) % {"typed": len(signs), "needed": CODE_LENGTH}
 
 
 def ballot_choices(round_: Round) -> list[tuple[str, str, str]]:
