@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from ballots.credentials import normalize_receipt
 from ballots.json_input import JsonRefused, strict_loads
 from ballots.models import Ballot, Bundle, Round, RoundStatus
 from ballots.selectors import BAD_CREDENTIAL, card_check, round_state
@@ -160,7 +161,7 @@ def audit_zip(request: HttpRequest, round_code: str) -> HttpResponse:
 @require_GET
 def receipt(request: HttpRequest, receipt: str) -> JsonResponse:
     """Which closed round's board a receipt stands on."""
-    wanted = receipt.lower()
+    wanted = normalize_receipt(receipt)
     found = (
         Ballot.objects.filter(receipt=wanted, round__status=RoundStatus.CLOSED)
         .values_list("round__code", flat=True)

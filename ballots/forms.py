@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from ballots.credentials import normalize
 from ballots.models import Secrecy
 from ballots.session_file import CODE
 from projects.forms import within_size
@@ -59,3 +60,7 @@ class RevokeForm(forms.Form):
 
 class CardCodeForm(PlainTextForm, forms.Form):
     code = forms.CharField(label=_("card code"), max_length=40)
+
+    def clean_code(self) -> str:
+        """Full-width, spaced or dashed as typed: reduced to the code itself."""
+        return normalize(self.cleaned_data["code"])
