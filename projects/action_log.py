@@ -33,6 +33,11 @@ def action_label(action: str) -> str:
     return str(_LABELS.get(action, action))
 
 
+def action_choices() -> list[tuple[str, str]]:
+    """Every action any app has named, with its label, for the log's filter."""
+    return sorted(((value, str(label)) for value, label in _LABELS.items()), key=lambda c: c[1])
+
+
 register_actions(CollectionAction)
 
 

@@ -161,3 +161,21 @@ class PublicFilterForm(forms.Form):
             ("", _("All")),
             *((s.pk, s.name) for s in stations),
         ]
+
+
+class LogFilterForm(forms.Form):
+    """The action log narrowed to one kind of action and a span of days (北京时间)."""
+
+    action = forms.ChoiceField(label=_("action"), required=False)
+    since = forms.DateField(
+        label=_("since (date)"), required=False, widget=DateInput(attrs={"class": "short"})
+    )
+    until = forms.DateField(
+        label=_("until (date)"), required=False, widget=DateInput(attrs={"class": "short"})
+    )
+
+    def __init__(self, *args: Any, actions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = [("", _("All")), *actions]

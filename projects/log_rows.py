@@ -1,0 +1,115 @@
+"""The action log as people read it: Beijing time, names not logins, details in words."""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from projects.action_log import SYSTEM_ACTOR, action_label
+from projects.models import ActionEntry
+
+# What each key of an entry's detail means, for the words beside it.
+DETAIL_WORDS: dict[str, str | Promise] = {
+    "title": _("title"),
+    "voters": _("representatives"),
+    "rounds": _("rounds"),
+    "kind": _("kind"),
+    "secrecy": _("voting"),
+    "to_select": _("places to fill"),
+    "max_yes_per_ballot": _("most “for” marks per ballot"),
+    "items": _("items"),
+    "follows": _("follows round"),
+    "cards": _("cards"),
+    "numbers": _("card numbers"),
+    "number": _("card number"),
+    "present": _("present"),
+    "seats": _("seats"),
+    "public_key": _("key"),
+    "ballots_cast": _("ballots cast"),
+    "outcome": _("outcome"),
+    "bundle_sha256": _("bundle SHA-256"),
+    "name": _("name"),
+    "station": _("station"),
+    "year": _("year"),
+    "fields": _("fields"),
+    "from": _("previous status"),
+    "to": _("new status"),
+    "reason": _("reason"),
+    "criterion": _("criterion"),
+    "into": _("merged into"),
+    "file": _("file"),
+    "bytes": _("bytes"),
+    "order": _("order"),
+    "candidates": _("candidates"),
+    "object": _("record"),
+}
+
+
+@dataclass(frozen=True)
+class LogRow:
+    entry: ActionEntry
+    when: datetime.datetime | None  # in the install's time zone (北京时间)
+    who: str
+    what: str
+    details: list[str]
+
+
+def _when(at: str) -> datetime.datetime | None:
+    try:
+        moment = datetime.datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.UTC)
+    except ValueError:
+        return None  # an edited entry: the chain check reports it
+    return timezone.localtime(moment)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        shown = "、".join(_value(v) for v in value[:12])
+        return shown + ("…" if len(value) > 12 else "")
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict):
+        return "；".join(f"{k}: {_value(v)}" for k, v in value.items())
+    text = str(value)
+    return text[:16] + "…" if len(text) > 40 and " " not in text else text
+
+
+def detail_words(detail: Any) -> list[str]:
+    if not isinstance(detail, dict):
+        return [_value(detail)]
+    return [f"{DETAIL_WORDS.get(key, key)}：{_value(value)}" for key, value in detail.items()]
+
+
+def log_rows(entries: Iterable[ActionEntry]) -> list[LogRow]:
+    entries = list(entries)
+    usernames = {e.actor for e in entries}
+    names = {
+        u.username: u.get_full_name() or u.username
+        for u in User.objects.filter(username__in=usernames)
+    }
+    names[SYSTEM_ACTOR] = gettext("the system")
+    return [
+        LogRow(
+            entry=e,
+            when=_when(e.at),
+            who=names.get(e.actor, e.actor),
+            what=action_label(e.action),
+            details=detail_words(e.detail),
+        )
+        for e in entries
+    ]
+
+
+def utc_bound(day: datetime.date, *, end: bool) -> str:
+    """A Beijing-time day's start (or end) as the log's UTC text, to filter by comparing text."""
+    moment = datetime.datetime.combine(day, datetime.time.max if end else datetime.time.min)
+    aware = timezone.make_aware(moment).astimezone(datetime.UTC)
+    return aware.strftime("%Y-%m-%dT%H:%M:%SZ")
