@@ -13,11 +13,13 @@ from projects.models import Body
 
 SESSION = "qingshan-2027"
 ROUND = "qingshan-2027-r1"
-DEMO_VOTE_URL = "http://127.0.0.1:8000/vote/"  # what .ci/serve listens on
 
 
-def open_demo_round(*, pdf_path: Path, vote_url: str = DEMO_VOTE_URL) -> list[str]:
-    """Create and open the demo round once; return its card codes (empty when it already exists)."""
+def open_demo_round(*, pdf_path: Path, vote_url: str) -> list[str]:
+    """Create and open the demo round once; return its card codes (empty when it already exists).
+
+    The cards go to pdf_path with QR codes to vote_url: the address the server really answers on.
+    """
     body = Body.objects.get(slug="qingshan")
     if Session.objects.filter(code=SESSION).exists():
         return []

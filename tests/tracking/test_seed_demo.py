@@ -1,7 +1,9 @@
 """The demo township the README's run command loads."""
 
 import re
+import subprocess
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -10,16 +12,28 @@ from django.core.management import call_command
 from ballots.models import Round
 from projects.models import Body, Candidate, CandidateList, Membership, Representative, Role, Status
 
+VAR_CARDS = settings.BASE_DIR / "var" / "demo-cards.pdf"
 
-def _seed() -> str:
+
+@pytest.fixture(autouse=True)
+def _cards_pdf(tmp_path: Path) -> Path:
+    return tmp_path / "cards" / "demo-cards.pdf"
+
+
+def _seed(cards_pdf: Path, *args: str) -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--cards-pdf", str(cards_pdf), *args, stdout=out)
     return out.getvalue()
 
 
+def _stamp(path: Path) -> int | None:
+    return path.stat().st_mtime_ns if path.exists() else None
+
+
 @pytest.mark.django_db
-def test_it_builds_a_township_with_a_published_12_to_10_style_list() -> None:
-    printed = _seed()
+def test_it_builds_a_township_with_a_published_12_to_10_style_list(_cards_pdf: Path) -> None:
+    before = _stamp(VAR_CARDS)
+    printed = _seed(_cards_pdf)
     body = Body.objects.get()
     assert body.level == "township" and body.stations.count() == 3
     assert Representative.objects.filter(body=body).count() == 60
@@ -35,16 +49,45 @@ def test_it_builds_a_township_with_a_published_12_to_10_style_list() -> None:
     assert demo_round.is_open and demo_round.items.count() == 14
     assert demo_round.credentials.count() == 58  # two representatives are away
     shown = re.findall(r"[A-Z2-9]{5}-[A-Z2-9]{5}-[A-Z2-9]{5}", printed)
-    assert len(shown) == 5 and (settings.BASE_DIR / "var" / "demo-cards.pdf").exists()
+    assert len(shown) == 5 and _cards_pdf.exists() and str(_cards_pdf) in printed
+    assert _stamp(VAR_CARDS) == before  # the printed demo cards of the real database stay valid
 
 
 @pytest.mark.django_db
-def test_running_it_again_changes_nothing() -> None:
-    _seed()
+def test_running_it_again_changes_nothing(_cards_pdf: Path) -> None:
+    _seed(_cards_pdf)
     counts = (Candidate.objects.count(), Representative.objects.count(), Membership.objects.count())
-    _seed()
+    _seed(_cards_pdf)
     assert (
         Candidate.objects.count(),
         Representative.objects.count(),
         Membership.objects.count(),
     ) == counts
+
+
+@pytest.mark.django_db
+def test_the_cards_point_to_the_port_the_server_runs_on(
+    _cards_pdf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.setenv("PORT", "8123")
+    printed = _seed(_cards_pdf)
+    assert "http://127.0.0.1:8123/hall/qingshan-2027-r1/" in printed
+    assert "8000" not in printed
+    text = subprocess.run(
+        ["pdftotext", str(_cards_pdf), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    assert "http://127.0.0.1:8123/vote/" in text and "8000" not in text
+
+
+@pytest.mark.django_db
+def test_a_site_url_names_the_server_behind_a_proxy(
+    _cards_pdf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SITE_URL", "https://renda.example.gov.cn/")
+    printed = _seed(_cards_pdf)
+    assert "https://renda.example.gov.cn/hall/qingshan-2027-r1/" in printed
+    text = subprocess.run(
+        ["pdftotext", str(_cards_pdf), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    assert "https://renda.example.gov.cn/vote/" in text

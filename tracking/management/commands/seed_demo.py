@@ -1,11 +1,13 @@
 """Build (or top up) the demo township congress; safe to run again."""
 
+import os
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,6 +34,21 @@ class Command(BaseCommand):
         "Creates the demo township congress with stations, staff, representatives and candidates."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--cards-pdf",
+            type=Path,
+            default=settings.BASE_DIR / "var" / "demo-cards.pdf",
+            help="Where the demo round's voting cards are written (default: var/demo-cards.pdf).",
+        )
+        parser.add_argument(
+            "--site-url",
+            default=os.environ.get("SITE_URL")
+            or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}",
+            help="The server's address the cards' QR codes point to "
+            "(default: $SITE_URL, else http://127.0.0.1:$PORT, PORT defaulting to 8000).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             logins = self._seed()
@@ -39,20 +56,20 @@ class Command(BaseCommand):
         self.stdout.write(f"Password for every demo login: {demo.DEMO_PASSWORD}")
         for username, role in logins:
             self.stdout.write(f"  {username:<12} {role}")
-        self._voting()
+        self._voting(options["cards_pdf"], options["site_url"].rstrip("/"))
 
-    def _voting(self) -> None:
+    def _voting(self, cards_pdf: Path, site: str) -> None:
         """An open demo round, so a new user can vote at once; its cards exist only in the PDF."""
-        codes = open_demo_round(pdf_path=settings.BASE_DIR / "var" / "demo-cards.pdf")
+        codes = open_demo_round(pdf_path=cards_pdf, vote_url=f"{site}/vote/")
         if codes:
-            self.stdout.write("Demo vote open: hall screen /hall/qingshan-2027-r1/, tablets /vote/")
             self.stdout.write(
-                f"  voting cards (all {len(codes)} in var/demo-cards.pdf): " + ", ".join(codes[:5])
+                f"Demo vote open: hall screen {site}/hall/qingshan-2027-r1/, tablets {site}/vote/"
+            )
+            self.stdout.write(
+                f"  voting cards (all {len(codes)} in {cards_pdf}): " + ", ".join(codes[:5])
             )
         else:
-            self.stdout.write(
-                "Demo vote: cards were printed on the first run to var/demo-cards.pdf"
-            )
+            self.stdout.write(f"Demo vote: cards were printed on the first run to {cards_pdf}")
 
     def _user(self, username: str, full_name: str) -> User:
         user, created = User.objects.get_or_create(
