@@ -194,7 +194,8 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Map tiles are the one thing a browser may fetch from elsewhere; empty = no base layer (offline).
-MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# No online tiles unless set: a hall often has no internet, and a grey box helps nobody there.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ORIGIN = (
     "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL.replace("{s}", "a")))
     if MAP_TILE_URL

@@ -7,8 +7,33 @@
     var tiles = element.getAttribute("data-tiles");
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: "© OpenStreetMap" }).addTo(map);
+    } else {
+      offlineBackground(element, map);
     }
     return map;
+  }
+
+  // Without tiles (an offline hall): a plain background and a light coordinate grid, so the
+  // points still sit somewhere a person can read, never in a grey box.
+  function offlineBackground(element, map) {
+    element.style.background = "#f4f6f2";
+    var grid = L.layerGroup().addTo(map);
+    function draw() {
+      grid.clearLayers();
+      var b = map.getBounds();
+      var span = Math.max(b.getEast() - b.getWest(), b.getNorth() - b.getSouth());
+      var step = Math.pow(10, Math.floor(Math.log10(span / 4)));
+      var style = { color: "#c9d1c4", weight: 1, interactive: false };
+      for (var x = Math.ceil(b.getWest() / step) * step; x < b.getEast(); x += step) {
+        L.polyline([[b.getSouth(), x], [b.getNorth(), x]], style).addTo(grid);
+      }
+      for (var y = Math.ceil(b.getSouth() / step) * step; y < b.getNorth(); y += step) {
+        L.polyline([[y, b.getWest()], [y, b.getEast()]], style).addTo(grid);
+      }
+    }
+    map.on("moveend zoomend", draw);
+    map.whenReady(draw);
+    L.control.scale({ imperial: false }).addTo(map);
   }
 
   function initPicker(element) {
