@@ -134,7 +134,6 @@
     var input = document.getElementById("id_code");
     var cardForm = document.getElementById("card-form");
     if (!cardForm) { return; }
-    cardForm.addEventListener("htmx:beforeRequest", function () { cardCode = input.value.trim(); });
     if (window.location.hash.length > 1) {
       input.value = decodeURIComponent(window.location.hash.slice(1));
       history.replaceState(null, "", window.location.pathname);  // do not leave the code on screen
@@ -142,7 +141,20 @@
     }
   });
 
+  // On the body, not the form: after a wrong code the form is swapped for a new one (code kept).
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var target = event.target;
+    if (target && target.id === "card-form") {
+      cardCode = document.getElementById("id_code").value.trim();
+    }
+  });
+
   document.body.addEventListener("htmx:afterSwap", function () {
+    var typed = document.getElementById("id_code");
+    if (typed && typed.getAttribute("aria-invalid") === "true") {
+      typed.focus();  // the code is still there: fix the wrong letter, send again
+      typed.setSelectionRange(typed.value.length, typed.value.length);
+    }
     var form = document.getElementById("ballot");
     if (form && !form.hasAttribute("data-ready")) {
       form.setAttribute("data-ready", "");
