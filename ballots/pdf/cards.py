@@ -17,13 +17,60 @@ from ballots.services.cards import Card
 COLUMNS, ROWS = 2, 4
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """The text, shortened with an ellipsis until it fits the width."""
-    if stringWidth(text, font, size) <= width:
-        return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text + "…"
+TITLE_SIZES = (11, 10, 9, 8)  # the session title: the largest size that fits in two lines
+TEXT_SIZE = 9  # the round, the card's number, the voter
+HINT_SIZE = 9  # the address to type the code at: readable at arm's length
+MARGIN = 4 * mm
+QR_SIZE = 34 * mm
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """The text in lines of at most width: broken at the last space where there is one (an
+    address stays whole), else between characters (Chinese has no spaces)."""
+    lines: list[str] = []
+    line = ""
+    for ch in text:
+        if line and stringWidth(line + ch, font, size) > width:
+            cut = line.rfind(" ")
+            if cut > 0 and not ch.isspace():
+                lines.append(line[:cut])
+                line = line[cut + 1 :]
+            else:
+                lines.append(line.rstrip())
+                line = ""
+            if ch.isspace():
+                continue
+        line += ch
+    if line.strip():
+        lines.append(line)
+    return lines
+
+
+def _fit(
+    text: str, font: str, sizes: tuple[float, ...], width: float, max_lines: int
+) -> tuple[float, list[str]]:
+    """The largest size at which the text fits in max_lines; at the smallest, the last line is
+    shortened with an ellipsis (only a title of several dozen characters ever gets there)."""
+    for size in sizes:
+        lines = _wrap(text, font, size, width)
+        if len(lines) <= max_lines:
+            return size, lines
+    size = sizes[-1]
+    lines = _wrap(text, font, size, width)[:max_lines]
+    last = lines[-1]
+    while last and stringWidth(last + "…", font, size) > width:
+        last = last[:-1]
+    return size, [*lines[:-1], last + "…"]
+
+
+def _lines(canvas: Canvas, x: float, top: float, font: str, size: float, lines: list[str]) -> float:
+    """Draws lines downward from top; returns where the next text may start."""
+    leading = size * 1.25
+    for line in lines:
+        top -= leading
+        canvas.setFont(font, size)
+        canvas.drawString(x, top + size * 0.2, line)
+    return top
 
 
 def cards_pdf(round_: Round, cards: list[Card], vote_url: str) -> bytes:
@@ -33,6 +80,11 @@ def cards_pdf(round_: Round, cards: list[Card], vote_url: str) -> bytes:
     canvas.setTitle(f"{round_.session.title} {round_.code}")
     width, height = A4
     card_w, card_h = (width - 20 * mm) / COLUMNS, (height - 20 * mm) / ROWS
+    inner_w = card_w - 2 * MARGIN
+    title_size, title_lines = _fit(round_.session.title, font, TITLE_SIZES, inner_w, 2)
+    side_w = inner_w - QR_SIZE - 4 * mm
+    hint = _("Scan, or type the code at %(url)s") % {"url": vote_url}
+    hint_lines = _wrap(hint, font, HINT_SIZE, inner_w)
     for index, card in enumerate(cards):
         if index and index % (COLUMNS * ROWS) == 0:
             canvas.showPage()
@@ -42,27 +94,34 @@ def cards_pdf(round_: Round, cards: list[Card], vote_url: str) -> bytes:
         canvas.setDash(2, 2)
         canvas.rect(x, y, card_w, card_h)  # cut line
         canvas.setDash()
+        # Across the top: the session's full title, on two lines if need be.
+        top = _lines(canvas, x + MARGIN, y + card_h - 3 * mm, font, title_size, title_lines)
+        top -= 2 * mm
         qr = io.BytesIO()
         # The code rides in the URL fragment, which browsers never send to the server.
         segno.make(f"{vote_url}#{card.code}", error="m").save(qr, kind="png", scale=6, border=2)
         qr.seek(0)
-        canvas.drawImage(ImageReader(qr), x + 4 * mm, y + 14 * mm, 40 * mm, 40 * mm)
-        text_x, text_w = x + 48 * mm, card_w - 52 * mm
-        lines = [
-            round_.session.title,
+        canvas.drawImage(ImageReader(qr), x + MARGIN, top - QR_SIZE, QR_SIZE, QR_SIZE)
+        # Beside the QR code: the round (its code whole), the card's number, the voter.
+        side = [
             _("Voting card · round %(code)s") % {"code": round_.code},
             _("Card no. %(n)d") % {"n": card.serial},
             _("Representative: %(name)s") % {"name": card.voter_name}
             if card.voter_name
             else _("Secret ballot: this card names nobody"),
         ]
-        canvas.setFont(font, 9)
-        for n, line in enumerate(lines, start=1):
-            canvas.drawString(text_x, y + card_h - 8 * mm - n * 5 * mm, _fit(line, font, 9, text_w))
-        canvas.setFont("Courier-Bold", 15)
-        canvas.drawString(x + 4 * mm, y + 8 * mm, card.code)
-        canvas.setFont(font, 7)
-        hint = _("Scan, or type the code at %(url)s") % {"url": vote_url}
-        canvas.drawString(x + 4 * mm, y + 3 * mm, _fit(hint, font, 7, card_w - 8 * mm))
+        side_top = top - 1 * mm
+        for text in side:
+            size, lines = _fit(text, font, (TEXT_SIZE, 8, 7), side_w, 3)
+            side_top = _lines(canvas, x + MARGIN + QR_SIZE + 4 * mm, side_top, font, size, lines)
+            side_top -= 1.5 * mm
+        # At the bottom: the code to type, and where to type it.
+        hint_top = y + 2 * mm + len(hint_lines) * HINT_SIZE * 1.25
+        _lines(canvas, x + MARGIN, hint_top, font, HINT_SIZE, hint_lines)
+        code_size = 15.0
+        while stringWidth(card.code, "Courier-Bold", code_size) > inner_w:
+            code_size -= 0.5
+        canvas.setFont("Courier-Bold", code_size)
+        canvas.drawString(x + MARGIN, hint_top + 2 * mm, card.code)
     canvas.save()
     return out.getvalue()

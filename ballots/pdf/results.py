@@ -10,7 +10,16 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from ballots.models import Round
 from ballots.pdf.fonts import chinese_font
@@ -105,14 +114,16 @@ def results_pdf(round_: Round, board_url: str) -> bytes:
         Spacer(1, 4 * mm),
         Paragraph(_("Outcome: %(words)s") % {"words": outcome_words(round_)}, text),
     ]
+    # What the signatures attest (the key, the bundle, the board) moves with them as one block:
+    # no signature line stands alone on a page, away from what it signs.
+    attested: list[Flowable] = []
     bundle = getattr(round_, "bundle", None)
     if bundle is not None:
         mono = ParagraphStyle("mono", fontName="Courier", fontSize=9, leading=12)
         qr = io.BytesIO()
         segno.make(board_url, error="m").save(qr, kind="png", scale=4, border=2)
         qr.seek(0)
-        story += [
-            Spacer(1, 4 * mm),
+        attested += [
             Paragraph(_("Round key fingerprint (published; read it aloud to check):"), text),
             Paragraph(fingerprint(round_.public_key), mono),
             Paragraph(
@@ -127,18 +138,24 @@ def results_pdf(round_: Round, board_url: str) -> bytes:
         timezone.localtime(round_.closed_at).strftime("%Y-%m-%d %H:%M") if round_.closed_at else ""
     )
     story += [
-        Spacer(1, 10 * mm),
-        Paragraph(_("Closed at %(when)s.") % {"when": closed}, text),
-        Spacer(1, 8 * mm),
-        Paragraph(
-            _(
-                "Chief scrutineer (总监票人): ____________    "
-                "Scrutineers (监票人): ____________  ____________"
-            ),
-            text,
+        Spacer(1, 4 * mm),
+        KeepTogether(
+            [
+                *attested,
+                Spacer(1, 10 * mm),
+                Paragraph(_("Closed at %(when)s.") % {"when": closed}, text),
+                Spacer(1, 8 * mm),
+                Paragraph(
+                    _(
+                        "Chief scrutineer (总监票人): ____________    "
+                        "Scrutineers (监票人): ____________  ____________"
+                    ),
+                    text,
+                ),
+                Spacer(1, 6 * mm),
+                Paragraph(_("Tellers (计票人): ____________  ____________"), text),
+            ]
         ),
-        Spacer(1, 6 * mm),
-        Paragraph(_("Tellers (计票人): ____________  ____________"), text),
     ]
     doc.build(story)
     return out.getvalue()
