@@ -85,7 +85,6 @@ def hall(request: HttpRequest, code: str) -> HttpResponse:
             "session": round_.session,
             "state": round_state(round_),
             "rows": result_rows(round_, ranked=True) if round_.is_closed else [],
-            "lead_header": option_headers(round_)[0],
             "fingerprint": fingerprint(round_.public_key) if round_.public_key else "",
             "headers": option_headers(round_),
             "outcome": outcome_words(round_),
