@@ -249,6 +249,7 @@ class VotingAction(models.TextChoices):
     SESSION_CREATED = "session_created", _("Session created")
     SESSION_IMPORTED = "session_imported", _("Session file imported")
     CHECKED_IN = "checked_in", _("Representatives checked in")
+    CHECK_IN_UNDONE = "check_in_undone", _("Check-in undone")
     ROUND_CREATED = "round_created", _("Round created")
     CARDS_ISSUED = "cards_issued", _("Cards issued")
     CARD_REVOKED = "card_revoked", _("Card revoked")

@@ -43,6 +43,16 @@ urlpatterns = [
         staff.session_checkin,
         name="session_checkin",
     ),
+    path(
+        "work/<slug:body>/sessions/<code:code>/checkin/all/",
+        staff.session_checkin_all,
+        name="session_checkin_all",
+    ),
+    path(
+        "work/<slug:body>/sessions/<code:code>/checkin/undo/",
+        staff.session_checkin_undo,
+        name="session_checkin_undo",
+    ),
     path("work/<slug:body>/sessions/<code:code>/rounds/", staff.round_new, name="round_new"),
     path("work/<slug:body>/rounds/<code:code>/", staff.round_detail, name="round_detail"),
     path("work/<slug:body>/rounds/<code:code>/cards/", staff.round_cards, name="round_cards"),

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ballots import live
-from ballots.models import Round, RoundStatus, Session, Voter, VotingAction
+from ballots.models import Credential, Round, RoundStatus, Session, Voter, VotingAction
 from ballots.services.rounds import round_create
 from ballots.session_file import SessionSpec
 from projects.action_log import action_record
@@ -133,3 +133,39 @@ def voters_check_in(*, session: Session, codes: list[str] | None, actor: User | 
     for round_ in session.rounds.filter(status=RoundStatus.OPEN):
         transaction.on_commit(partial(live.round_changed, round_.code))
     return changed
+
+
+def voter_check_in_undo(*, session: Session, code: str, actor: User | None = None) -> Voter:
+    """Undo a mistaken check-in: the voter is absent again. Refused once any round of the session
+    has cards issued (a secret round's cards name nobody, so whose card it is cannot be told)."""
+    with transaction.atomic():
+        # The rounds' rows, as credentials_issue locks them: no card is issued meanwhile.
+        list(Round.objects.select_for_update().filter(session=session).values_list("pk"))
+        voter = session.voters.select_for_update().filter(code=code).first()
+        if voter is None:
+            raise Refused(
+                "not_on_roster",
+                _("Not on this session's roster: %(codes)s.") % {"codes": code},
+            )
+        if Credential.objects.filter(round__session=session, revoked=False).exists():
+            raise Refused(
+                "cards_issued",
+                _(
+                    "Voting cards have been issued for a round of this session: a check-in can "
+                    "no longer be undone."
+                ),
+            )
+        if not voter.present:
+            raise Refused("not_checked_in", _("%(code)s is not checked in.") % {"code": voter.code})
+        voter.present = False
+        voter.save(update_fields=["present"])
+        action_record(
+            body=session.body,
+            actor=actor,
+            action=VotingAction.CHECK_IN_UNDONE,
+            subject=session.code,
+            detail={"voters": [voter.code]},  # as check-in records them
+        )
+    for round_ in session.rounds.filter(status=RoundStatus.OPEN):
+        transaction.on_commit(partial(live.round_changed, round_.code))
+    return voter

@@ -1,17 +1,22 @@
 """Congress staff run sessions: roster and check-in, rounds, cards, opening, closing, results."""
 
 import secrets
+from datetime import datetime
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ballots.forms import RevokeForm, RoundForm, SessionFileForm, SessionForm
-from ballots.models import Round, Session
+from ballots.models import Credential, Round, Secrecy, Session
 from ballots.pdf.cards import cards_pdf
 from ballots.presenters import option_headers, outcome_words, result_rows
 from ballots.roster import RosterRefused, read_roster
@@ -25,12 +30,17 @@ from ballots.services.rounds import (
     round_open,
     round_publish,
 )
-from ballots.services.sessions import session_create, session_import, voters_check_in
+from ballots.services.sessions import (
+    session_create,
+    session_import,
+    voter_check_in_undo,
+    voters_check_in,
+)
 from ballots.session_file import CODE, SessionFileError, load_session_file, parse_session_file
 from ballots.signing import fingerprint
 from projects.access import Access, access_for, require
 from projects.errors import Refused
-from projects.http import AuthenticatedHttpRequest, flash_errors, form_problems
+from projects.http import AuthenticatedHttpRequest, HtmxHttpRequest, flash_errors, form_problems
 from projects.models import Body
 from projects.selectors import published_years
 
@@ -62,6 +72,48 @@ def _free_code(stem: str) -> str:
     while Session.objects.filter(code=code).exists() or Round.objects.filter(code=code).exists():
         code = f"{stem[:51]}-{secrets.token_hex(3)}"
     return code
+
+
+def _confirmed(request: HttpRequest) -> bool:
+    """The confirmation page's form was sent: a bare POST never acts."""
+    return request.POST.get("confirm") == "yes"
+
+
+def _acknowledged(request: HttpRequest, missing: int) -> bool:
+    """The second, deliberate step: the box ticked for at least as many as are missing now."""
+    if missing <= 0:
+        return True
+    try:
+        return int(request.POST.get("acknowledge", "")) >= missing
+    except ValueError:
+        return False
+
+
+def _ask_first(request: HttpRequest, url: str) -> HttpResponse:
+    messages.error(request, _("Nothing was done: read this page, then confirm."))
+    return redirect(url)
+
+
+def _confirm_page(request: HttpRequest, access: Access, **context: object) -> HttpResponse:
+    defaults: dict[str, object] = {
+        "access": access,
+        "body": access.body,
+        "facts": [],
+        "lines": [],
+        "warning": "",
+        "blocked": "",
+        "acknowledge": 0,
+        "acknowledge_label": "",
+        "hidden": [],
+        "action": request.path,
+    }
+    page = {**defaults, **context}
+    page["lines"] = [line for line in cast(list[str], page["lines"]) if line]
+    return render(request, "projects/confirm.html", page)
+
+
+def _when(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 @login_required
@@ -134,6 +186,10 @@ def _session_context(access: Access, session: Session) -> dict[str, object]:
         "seats": seats,
         "present": present,
         "quorum": access.body.quorum(seats),
+        # A check-in can be undone until any round of the session has cards issued.
+        "undo_allowed": not Credential.objects.filter(
+            round__session=session, revoked=False
+        ).exists(),
     }
 
 
@@ -153,30 +209,120 @@ def session_checkin(request: AuthenticatedHttpRequest, body: str, code: str) -> 
     """Check in one voter (htmx swaps the row and the counts) or, with all=1, everyone."""
     access = _access(request, body, manage=True)
     session = _session(access, code)
-    voter = request.POST.get("voter")
-    try:
-        if not request.POST.get("all") and not CODE.fullmatch(voter or ""):
-            # Not a code at all (a newline, a NUL…): no roster has it, and no query is made.
-            raise Refused("not_on_roster", _("This is not a code on this session's roster."))
-        voters_check_in(
-            session=session,
-            codes=None if request.POST.get("all") else [voter or ""],
-            actor=request.user,
+    if request.POST.get("all"):
+        # Everyone at once is asked first, on its own page.
+        return _ask_first(
+            request, reverse("session_checkin_all", kwargs={"body": body, "code": code})
         )
+    voter = request.POST.get("voter") or ""
+    try:
+        _check_code(voter)
+        voters_check_in(session=session, codes=[voter], actor=request.user)
     except ValidationError as error:
-        _report(request, error)
-        if request.htmx:
-            # htmx swaps no 4xx answer: it reloads the page, which shows the flashed message.
-            refusal = HttpResponse(
-                " ".join(error.messages), status=400, content_type="text/plain; charset=utf-8"
-            )
-            refusal.headers["HX-Refresh"] = "true"
-            return refusal
-    if request.htmx and voter and not request.POST.get("all"):
+        return _refused(request, error, body=body, code=code)
+    return _checkin_answer(request, access, session, voter)
+
+
+def _check_code(voter: str) -> None:
+    if not CODE.fullmatch(voter):
+        # Not a code at all (a newline, a NUL…): no roster has it, and no query is made.
+        raise Refused("not_on_roster", _("This is not a code on this session's roster."))
+
+
+def _refused(
+    request: HtmxHttpRequest, error: ValidationError, *, body: str, code: str
+) -> HttpResponse:
+    _report(request, error)
+    if request.htmx:
+        # htmx swaps no 4xx answer: it reloads the page, which shows the flashed message.
+        refusal = HttpResponse(
+            " ".join(error.messages), status=400, content_type="text/plain; charset=utf-8"
+        )
+        refusal.headers["HX-Refresh"] = "true"
+        return refusal
+    return redirect("session_detail", body=body, code=code)
+
+
+def _checkin_answer(
+    request: HtmxHttpRequest, access: Access, session: Session, voter: str
+) -> HttpResponse:
+    """htmx swaps the row and the counts; a plain form goes back to the session."""
+    if request.htmx:
         context = _session_context(access, session)
         context["voter"] = session.voters.get(code=voter)
         return render(request, "ballots/_checkin_row.html", context)
-    return redirect("session_detail", body=body, code=code)
+    return redirect("session_detail", body=access.body.slug, code=session.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_checkin_all(request: AuthenticatedHttpRequest, body: str, code: str) -> HttpResponse:
+    """全部报到: the page says how many will be marked present; only its confirmed form acts."""
+    access = _access(request, body, manage=True)
+    session = _session(access, code)
+    back = reverse("session_detail", kwargs={"body": body, "code": code})
+    if request.method == "POST":
+        if not _confirmed(request):
+            return _ask_first(request, request.path)
+        try:
+            changed = voters_check_in(session=session, codes=None, actor=request.user)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d representative checked in.", "%(n)d representatives checked in.", changed
+                )
+                % {"n": changed},
+            )
+        return redirect(back)
+    context = _session_context(access, session)
+    seats, present = cast(int, context["seats"]), cast(int, context["present"])
+    absent = seats - present
+    return _confirm_page(
+        request,
+        access,
+        heading=_("Check in everyone on the roster?"),
+        back=back,
+        facts=[
+            (_("Seats (应到)"), seats),
+            (_("Present (实到)"), present),
+            (_("Quorum"), context["quorum"]),
+        ],
+        lines=[
+            ngettext(
+                "%(n)d representative will be marked present (实到).",
+                "%(n)d representatives will be marked present (实到).",
+                absent,
+            )
+            % {"n": absent},
+            _(
+                "Do this only when the whole roster is in the hall: everyone not yet checked in "
+                "is marked present, as if each had checked in at the desk. A check-in can be "
+                "undone only until cards are issued for a round of this session."
+            ),
+        ],
+        blocked=_("Everyone on the roster is already checked in.") if absent <= 0 else "",
+        button=_("Check in everyone"),
+    )
+
+
+@login_required
+@require_POST
+def session_checkin_undo(request: AuthenticatedHttpRequest, body: str, code: str) -> HttpResponse:
+    """Undo a mistaken check-in, until cards are issued for a round of the session (logged)."""
+    access = _access(request, body, manage=True)
+    session = _session(access, code)
+    voter = request.POST.get("voter") or ""
+    try:
+        _check_code(voter)
+        voter_check_in_undo(session=session, code=voter, actor=request.user)
+    except ValidationError as error:
+        return _refused(request, error, body=body, code=code)
+    if not request.htmx:
+        messages.success(request, _("The check-in of %(code)s is undone.") % {"code": voter})
+    return _checkin_answer(request, access, session, voter)
 
 
 @login_required
@@ -236,17 +382,113 @@ def round_detail(request: AuthenticatedHttpRequest, body: str, code: str) -> Htt
     )
 
 
+def _close_page(request: HttpRequest, access: Access, round_: Round) -> HttpResponse:
+    """已投 / 实到 / 应到, and while ballots are missing, how many, plainly."""
+    state = round_state(round_)
+    ballots, present = cast(int, state["ballots_cast"]), cast(int, state["present"])
+    missing = max(0, present - ballots)
+    blocked = ""
+    if round_.is_closed:
+        blocked = _("The round is closed.")
+    elif not round_.is_open:
+        blocked = _("Voting in this round is not open.")
+    return _confirm_page(
+        request,
+        access,
+        heading=_("Close voting in round %(code)s and count?") % {"code": round_.code},
+        back=reverse("round_detail", kwargs={"body": access.body.slug, "code": round_.code}),
+        facts=[
+            (_("Ballots cast (已投)"), ballots),
+            (_("Present (实到)"), present),
+            (_("Seats (应到)"), state["seats"]),
+            (_("Cards issued (发出)"), round_.credentials.filter(revoked=False).count()),
+        ],
+        lines=[
+            _(
+                "Closing ends voting in this round for good: no ballot is accepted after it. "
+                "The ballots are counted and signed, and the result is public at once on the "
+                "hall screen, the result page and the bulletin board."
+            ),
+            "" if missing else _("Every present representative has voted."),
+        ],
+        warning=ngettext(
+            "%(n)d present representative has not voted yet. If you close now, no more "
+            "ballots can be cast in this round.",
+            "%(n)d present representatives have not voted yet. If you close now, no more "
+            "ballots can be cast in this round.",
+            missing,
+        )
+        % {"n": missing}
+        if missing
+        else "",
+        acknowledge=missing,
+        acknowledge_label=ngettext(
+            "I know that %(n)d representative has not voted, and I close voting anyway.",
+            "I know that %(n)d representatives have not voted, and I close voting anyway.",
+            missing,
+        )
+        % {"n": missing},
+        blocked=blocked,
+        button=_("Close voting and count"),
+    )
+
+
+def _missing_ballots(round_: Round) -> int:
+    state = round_state(round_)
+    return max(0, cast(int, state["present"]) - cast(int, state["ballots_cast"]))
+
+
+def _publish_page(request: HttpRequest, access: Access, round_: Round) -> HttpResponse:
+    """The presidium's notice (公告): the result is public since the close; this records it
+    as final, with its time."""
+    blocked = ""
+    if not round_.is_closed:
+        blocked = _("The round is not closed.")
+    elif round_.results_published_at is not None:
+        blocked = _("The notice was issued on %(when)s.") % {
+            "when": _when(round_.results_published_at)
+        }
+    return _confirm_page(
+        request,
+        access,
+        heading=_("Issue the presidium’s notice (公告) for round %(code)s?")
+        % {"code": round_.code},
+        back=reverse("round_detail", kwargs={"body": access.body.slug, "code": round_.code}),
+        facts=[(_("Closed at"), _when(round_.closed_at))] if round_.closed_at else [],
+        lines=[
+            outcome_words(round_) if round_.is_closed else "",
+            _(
+                "The result has been public since voting closed: on the hall screen, the result "
+                "page and the bulletin board. The notice (公告) records that the presidium "
+                "announces this result as final, with the time it is issued. It cannot be "
+                "withdrawn."
+            ),
+        ],
+        blocked=blocked,
+        button=_("Issue the notice (公告)"),
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_act(request: AuthenticatedHttpRequest, body: str, code: str, action: str) -> HttpResponse:
-    """Open, close, create the follow-up round, or publish the result (action from the URL)."""
+    """Open, close, create the follow-up round, or issue the notice (action from the URL).
+    Closing and the notice are asked first: a GET shows the page, only its confirmed form acts."""
     access = _access(request, body, manage=True)
     round_ = _round(access, code)
+    if request.method == "GET":
+        if action == "close":
+            return _close_page(request, access, round_)
+        if action == "publish":
+            return _publish_page(request, access, round_)
+        return HttpResponseNotAllowed(["POST"])
     try:
         if action == "open":
             round_open(round_=round_, actor=request.user)
             messages.success(request, _("Voting is open."))
         elif action == "close":
+            if not _confirmed(request) or not _acknowledged(request, _missing_ballots(round_)):
+                return _ask_first(request, request.path)
             round_close(round_=round_, actor=request.user)
             messages.success(request, _("Voting is closed and counted."))
         elif action == "follow-up":
@@ -254,19 +496,36 @@ def round_act(request: AuthenticatedHttpRequest, body: str, code: str, action: s
             messages.success(request, _("Round %(code)s created.") % {"code": follow.code})
             return redirect("round_detail", body=body, code=follow.code)
         elif action == "publish":
+            if not _confirmed(request):
+                return _ask_first(request, request.path)
             round_publish(round_=round_, actor=request.user)
-            messages.success(request, _("The result is published."))
+            messages.success(request, _("The presidium’s notice (公告) of the result is issued."))
     except ValidationError as error:
         _report(request, error)
     return redirect("round_detail", body=body, code=code)
 
 
+def _cards_to_issue(round_: Round) -> int:
+    """How many cards credentials_issue would make now: one per present voter without one."""
+    present = round_.session.voters.filter(present=True)
+    active = round_.credentials.filter(revoked=False)
+    if round_.secrecy == Secrecy.NAMED:
+        have = active.filter(voter__isnull=False).values("voter_id")
+        return present.exclude(pk__in=have).count()
+    return max(0, present.count() - active.count())
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_cards(request: AuthenticatedHttpRequest, body: str, code: str) -> HttpResponse:
-    """Issue the missing cards and hand back their printable PDF: the only time codes are seen."""
+    """Issue the missing cards and hand back their printable PDF: the only time codes are seen.
+    A GET says how many cards for which round; only the confirmed form issues them."""
     access = _access(request, body, manage=True)
     round_ = _round(access, code)
+    if request.method == "GET":
+        return _cards_page(request, access, round_)
+    if not _confirmed(request):
+        return _ask_first(request, request.path)
     try:
         cards = credentials_issue(round_=round_, actor=request.user)
     except ValidationError as error:
@@ -280,6 +539,44 @@ def round_cards(request: AuthenticatedHttpRequest, body: str, code: str) -> Http
     response.headers["Content-Disposition"] = f'attachment; filename="cards-{round_.code}.pdf"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _cards_page(request: HttpRequest, access: Access, round_: Round) -> HttpResponse:
+    count = _cards_to_issue(round_)
+    blocked = ""
+    if round_.is_closed:
+        blocked = _("The round is closed.")
+    elif not count:
+        blocked = _("Every present representative already has a card.")
+    return _confirm_page(
+        request,
+        access,
+        heading=ngettext(
+            "Issue %(n)d voting card for round %(code)s?",
+            "Issue %(n)d voting cards for round %(code)s?",
+            count,
+        )
+        % {"n": count, "code": round_.code},
+        back=reverse("round_detail", kwargs={"body": access.body.slug, "code": round_.code}),
+        facts=[
+            (_("Present (实到)"), round_.session.voters.filter(present=True).count()),
+            (_("Cards issued (发出)"), round_.credentials.filter(revoked=False).count()),
+            (_("Cards to issue"), count),
+        ],
+        lines=[
+            _("This is a named vote: each card names its representative.")
+            if round_.secrecy == Secrecy.NAMED
+            else _("This is a secret ballot: the cards name nobody and are shuffled."),
+            _(
+                "The cards are in the PDF that downloads next, each with its QR code and the "
+                "same code to type. The codes are shown only this once: print the PDF, hand the "
+                "cards out and keep it safe. A lost card is revoked by its number and a new one "
+                "issued."
+            ),
+        ],
+        blocked=blocked,
+        button=_("Issue cards for present representatives (PDF)"),
+    )
 
 
 @login_required

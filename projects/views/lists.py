@@ -5,8 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from projects.access import access_for, require
 from projects.http import AuthenticatedHttpRequest, flash_errors
@@ -29,9 +31,7 @@ def list_manage(request: AuthenticatedHttpRequest, body: str, year: int) -> Http
             "year": year,
             "listing": listing,
             "candidates": listed_candidates(access.body, year),
-            "waiting": Candidate.objects.filter(
-                body=access.body, year=year, status__in=[Status.SUBMITTED, Status.SCREENED]
-            ).count(),
+            "waiting": _waiting(access.body, year),
         },
     )
 
@@ -64,19 +64,96 @@ def list_move(request: AuthenticatedHttpRequest, body: str, year: int, pk: int) 
     return redirect("list_manage", body=body, year=year)
 
 
+def _waiting(body: Body, year: int) -> int:
+    """Proposals of the year still awaiting screening: they will not be on the list."""
+    return Candidate.objects.filter(
+        body=body, year=year, status__in=[Status.SUBMITTED, Status.SCREENED]
+    ).count()
+
+
+def _acknowledged(request: AuthenticatedHttpRequest, waiting: int) -> bool:
+    if waiting <= 0:
+        return True
+    try:
+        return int(request.POST.get("acknowledge", "")) >= waiting
+    except ValueError:
+        return False
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def list_publish(request: AuthenticatedHttpRequest, body: str, year: int) -> HttpResponse:
+    """Publish (公示) a year's list: a GET says how many candidates will freeze; only the page's
+    confirmed form publishes, and while proposals still await screening its box must be ticked."""
     access = access_for(request.user, get_object_or_404(Body, slug=body))
     require(access.is_congress_staff)
-    try:
-        candidate_list_publish(
-            actor=request.user,
-            body=access.body,
-            year=year,
-        )
-    except ValidationError as error:
-        flash_errors(request, error.messages)
-    else:
-        messages.success(request, _("The candidate list is published."))
-    return redirect("list_manage", body=body, year=year)
+    waiting = _waiting(access.body, year)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes" or not _acknowledged(request, waiting):
+            messages.error(request, _("Nothing was done: read this page, then confirm."))
+            return redirect(request.path)
+        try:
+            candidate_list_publish(
+                actor=request.user,
+                body=access.body,
+                year=year,
+            )
+        except ValidationError as error:
+            flash_errors(request, error.messages)
+        else:
+            messages.success(request, _("The candidate list is published."))
+        return redirect("list_manage", body=body, year=year)
+    listing = CandidateList.objects.filter(body=access.body, year=year).first()
+    count = listed_candidates(access.body, year).count()
+    blocked = ""
+    if listing is not None and listing.is_published:
+        blocked = _("This list is already published.")
+    elif not count:
+        blocked = _("There are no candidates on this list yet.")
+    return render(
+        request,
+        "projects/confirm.html",
+        {
+            "access": access,
+            "body": access.body,
+            "heading": _("Publish the candidate list %(year)d?") % {"year": year},
+            "back": reverse("list_manage", kwargs={"body": body, "year": year}),
+            "action": request.path,
+            "facts": [(_("Candidates on the list"), count)],
+            "lines": [
+                ngettext(
+                    "%(n)d candidate will be published, in the order shown on the list.",
+                    "%(n)d candidates will be published, in the order shown on the list.",
+                    count,
+                )
+                % {"n": count},
+                _(
+                    "Once published the list is public and frozen: no candidate can be added, "
+                    "removed or moved, and the rounds of the session are made from it. "
+                    "Publishing cannot be undone."
+                ),
+            ],
+            "warning": ngettext(
+                "%(n)d proposal of this year still awaits screening: it will not be on the "
+                "published list.",
+                "%(n)d proposals of this year still await screening: they will not be on the "
+                "published list.",
+                waiting,
+            )
+            % {"n": waiting}
+            if waiting
+            else "",
+            "acknowledge": waiting,
+            "acknowledge_label": ngettext(
+                "I know that %(n)d proposal is still awaiting screening, and I publish the list "
+                "without it.",
+                "I know that %(n)d proposals are still awaiting screening, and I publish the list "
+                "without them.",
+                waiting,
+            )
+            % {"n": waiting},
+            "blocked": blocked,
+            "hidden": [],
+            "button": _("Publish the candidate list"),
+        },
+    )

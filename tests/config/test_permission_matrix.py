@@ -214,7 +214,16 @@ MATRIX = [
         post=lambda w: {"file": SimpleUploadedFile("b.png", PNG, content_type="image/png")},
     ),
     Row("list_manage", READERS, lambda w: {**body(w), "year": 2028}),
-    Row("list_publish", {"congress"}, lambda w: {**body(w), "year": 2028}, post=lambda w: {}),
+    # Irreversible actions are asked first: a GET shows the figures, the confirmed form acts.
+    Row(
+        "list_publish", {"congress"}, lambda w: {**body(w), "year": 2028}, label="list_publish:ask"
+    ),
+    Row(
+        "list_publish",
+        {"congress"},
+        lambda w: {**body(w), "year": 2028},
+        post=lambda w: {"confirm": "yes", "acknowledge": "1"},  # one 2028 proposal awaits screening
+    ),
     Row(
         "list_move",
         {"congress"},
@@ -261,6 +270,29 @@ MATRIX = [
         lambda w: {**body(w), "code": w.session.code},
         post=lambda w: {"voter": "V006"},
     ),
+    Row("session_checkin_all", {"congress"}, lambda w: {**body(w), "code": w.session.code}),
+    Row(
+        "session_checkin_all",
+        {"congress"},
+        lambda w: {**body(w), "code": w.session.code},
+        post=lambda w: {"confirm": "yes"},
+        label="session_checkin_all:post",
+    ),
+    Row(
+        "session_checkin_undo",
+        {"congress"},
+        # A session of its own, checked in, no cards yet: the world's has cards, so no undo.
+        lambda w: {
+            **body(w),
+            "code": (
+                voters_check_in(
+                    session=(s := make_session(w.cast.body, seats=1, code="UNDO")), codes=None
+                ),
+                s,
+            )[1].code,
+        },
+        post=lambda w: {"voter": "V001"},
+    ),
     Row(
         "round_new",
         {"congress"},
@@ -268,13 +300,33 @@ MATRIX = [
         post=lambda w: {"year": "2027", "secrecy": "secret", "to_select": "1"},
     ),
     Row("round_detail", READERS, round_of("draft_round")),
-    Row("round_cards", {"congress"}, round_of("open_round"), post=lambda w: {}),
+    Row("round_cards", {"congress"}, round_of("open_round"), label="round_cards:ask"),
+    Row("round_cards", {"congress"}, round_of("open_round"), post=lambda w: {"confirm": "yes"}),
     Row("round_revoke", {"congress"}, round_of("draft_round"), post=lambda w: {"serial": "1"}),
     Row(
         "round_act",
         {"congress"},
         lambda w: {**round_of("draft_round")(w), "action": "open"},
         post=lambda w: {},
+    ),
+    Row(
+        "round_act",
+        {"congress"},
+        lambda w: {**round_of("open_round")(w), "action": "close"},
+        label="round_act:ask-close",
+    ),
+    Row(
+        "round_act",
+        {"congress"},
+        lambda w: {**round_of("open_round")(w), "action": "close"},
+        post=lambda w: {"confirm": "yes", "acknowledge": "5"},  # five present, none has voted
+        label="round_act:close",
+    ),
+    Row(
+        "round_act",
+        {"congress"},
+        lambda w: {**round_of("closed_round")(w), "action": "publish"},
+        label="round_act:ask-publish",
     ),
 ]
 

@@ -90,7 +90,8 @@ def test_a_closed_rounds_result_is_public_with_its_excel(cast: Cast) -> None:
     round_close(round_=round_)
     public = client_for(None)
     client_for(cast.congress).post(
-        reverse("round_act", kwargs={"body": cast.body.slug, "code": "R1", "action": "publish"})
+        reverse("round_act", kwargs={"body": cast.body.slug, "code": "R1", "action": "publish"}),
+        {"confirm": "yes"},
     )
     assert Round.objects.get(code="R1").results_published_at is not None
     page = public.get(reverse("results", kwargs={"code": "R1"})).content.decode()
