@@ -174,8 +174,10 @@ class LogFilterForm(forms.Form):
         label=_("until (date)"), required=False, widget=DateInput(attrs={"class": "short"})
     )
 
-    def __init__(self, *args: Any, actions: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, actions: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         action = self.fields["action"]
         assert isinstance(action, forms.ChoiceField)
-        action.choices = [("", _("All")), *actions]
+        action.choices = [("", _("All")), *(actions or [])]
