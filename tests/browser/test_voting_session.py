@@ -48,10 +48,18 @@ def roster_xlsx(path: Path) -> Path:
     return path
 
 
+def confirm(page: Page) -> None:
+    """Irreversible steps ask first: the confirmation page's own button does it."""
+    page.click("form.narrow button.primary")
+
+
 def issue_cards(staff: Page, out: Path) -> list[str]:
+    staff.click("text=为已报到代表发放凭证（PDF）")
+    expect(staff.locator("h1")).to_contain_text("表决凭证")
     with staff.expect_download() as download:
-        staff.click("text=为已报到代表发放凭证（PDF）")
+        confirm(staff)
     download.value.save_as(out)
+    staff.click("text=返回，不做任何操作")  # back to the round's page
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True)
     return CODE.findall(text.stdout)
 
@@ -111,7 +119,9 @@ def test_a_full_session_runs_from_the_ui(
     staff.locator("#voter-D001 button").click()  # one by one, swapped in place by htmx
     expect(staff.locator("#voter-D001")).to_contain_text("已报到")
     expect(staff.locator("#counts")).to_contain_text("实到 1")
-    staff.click("text=全部报到")
+    staff.click("button:has-text('全部报到')")
+    expect(staff.locator("h1")).to_contain_text("全部代表报到")
+    confirm(staff)
     expect(staff.locator("#counts")).to_contain_text("实到 60")
     screens.shot(staff, "10-session-checked-in")
 
@@ -123,7 +133,6 @@ def test_a_full_session_runs_from_the_ui(
     first = Round.objects.get(session__title__startswith="青山镇第十八届")
     codes = issue_cards(staff, tmp_path / "cards.pdf")
     assert len(set(codes)) == 60
-    staff.reload()
     staff.click("text=开始表决")
     expect(staff.locator(".messages")).to_contain_text("表决已开始")
 
@@ -151,6 +160,8 @@ def test_a_full_session_runs_from_the_ui(
     screens.shot(hall, "12-hall-voting")
 
     staff.click("text=结束表决并计票")
+    expect(staff.locator("h1")).to_contain_text("结束轮次")
+    confirm(staff)
     expect(staff.locator(".outcome")).to_have_text("得票相同的项目需再次票决")
     expect(hall.locator(".outcome")).to_have_text(
         "得票相同的项目需再次票决"
@@ -177,7 +188,6 @@ def test_a_full_session_runs_from_the_ui(
         "民生项目11",
     ]
     runoff_codes = issue_cards(staff, tmp_path / "runoff-cards.pdf")
-    staff.reload()
     staff.click("text=开始表决")
     nine, ten, eleven = (c[8], c[9], c[10])
     ballots = [[nine, ten]] * 45 + [[nine]] * 5 + [[eleven]] * 10
@@ -187,6 +197,8 @@ def test_a_full_session_runs_from_the_ui(
         )
     assert statuses == [201] * 60
     staff.click("text=结束表决并计票")
+    expect(staff.locator("h1")).to_contain_text("结束轮次")
+    confirm(staff)
     expect(staff.locator(".outcome")).to_have_text("结果确定")
     tally = json.load(urllib.request.urlopen(f"{base}/api/v1/rounds/{runoff.code}/tally"))
     assert [r["selected"] for r in tally["results"]] == [True, True, False]
