@@ -59,6 +59,9 @@ def test_a_candidate_goes_from_a_station_to_the_public_list(screens: Screens, ca
     expect(staff.locator("#list-rows")).to_contain_text("梅林小学午休改造")
     screens.shot(staff, "03-staff-list-before-publishing")
     staff.click("text=公示候选项目清单")
+    expect(staff.locator("h1")).to_contain_text("公示 2027 年度候选项目清单")  # it asks first
+    screens.shot(staff, "03b-staff-confirm-publishing")
+    staff.click("form.narrow button.primary")
     expect(staff.locator(".messages")).to_contain_text("候选项目清单已公示")
 
     # The public sees it in Chinese, then in English once switched.
