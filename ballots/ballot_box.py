@@ -26,11 +26,6 @@ def destroy_box_key(round_: Round) -> None:
     round_.box_salt = round_.sealed_box_key = None
 
 
-def ballot_size(round_: Round) -> int:
-    items = list(round_.items.values_list("code", flat=True))
-    return sealing.ballot_size(round_.kind, items)
-
-
 def seal_record(round_: Round, key: bytes, record: dict[str, Any], size: int) -> bytes:
     return sealing.seal(key, canonical_json(record), size=size, round_id=round_.code)
 

@@ -21,6 +21,21 @@ class AuthenticatedHttpRequest(HtmxHttpRequest):
     user: User  # behind @login_required
 
 
+def confirmed(request: HttpRequest) -> bool:
+    """A confirmation page's form was sent: a bare POST never acts on an irreversible step."""
+    return request.POST.get("confirm") == "yes"
+
+
+def acknowledged(request: HttpRequest, outstanding: int) -> bool:
+    """The second, deliberate step: the box ticked for at least as many as are outstanding now."""
+    if outstanding <= 0:
+        return True
+    try:
+        return int(request.POST.get("acknowledge", "")) >= outstanding
+    except ValueError:
+        return False
+
+
 def flash_errors(request: HttpRequest, problems: Iterable[object]) -> None:
     """Show each problem to the person as an error message on the next page."""
     for problem in problems:

@@ -8,6 +8,21 @@ from typing import Any
 
 from openpyxl import Workbook
 
+# What the import pages say for each kind of broken file that `broken_files` builds.
+PROTECTED = "This workbook is password-protected or in the old .xls format."
+DAMAGED = "The file cannot be read as a workbook; it may be damaged, incomplete or not a"
+NOT_XLSX = "This is not an Excel workbook (.xlsx)."
+BROKEN_FILE_MESSAGES = {
+    "plain text": NOT_XLSX,
+    "old .xls or password-protected": PROTECTED,
+    "truncated": DAMAGED,
+    "damaged": DAMAGED,
+    "sheetless": "The workbook has no worksheet.",
+    "zip with an encrypted part": PROTECTED,
+    "zip of something else": NOT_XLSX,
+    "another Office file": DAMAGED,
+}
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and every password-protected .xlsx
 
 

@@ -8,14 +8,13 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from ballots import credentials as card_codes
-from ballots import live
-from ballots.ballot_box import ballot_size, box_key, open_record, seal_record
+from ballots import live, sealing
+from ballots.ballot_box import box_key, open_record, seal_record
 from ballots.models import BallotReply, Credential, Round, RoundStatus, SealedBallot, Secrecy
 from ballots.rules.canonical import canonical_json, sha256_hex
 from ballots.rules.records import make_ballot
 from ballots.rules.tally import yes_marks
 from ballots.rules.terms import options_for
-from ballots.sealing import REPLY_SIZE
 from ballots.selectors import ALREADY_VOTED, card_check
 from projects.errors import Refused
 
@@ -30,10 +29,9 @@ def _invalid(detail: str) -> Refused:
     return Refused("invalid_ballot", detail)
 
 
-def _check_choices(round_: Round, choices: Any) -> dict[str, str]:
+def _check_choices(round_: Round, items: set[str], choices: Any) -> dict[str, str]:
     if not isinstance(choices, dict):
         raise _invalid(_("“choices” must be an object."))
-    items = set(round_.items.values_list("code", flat=True))
     options = options_for(round_.kind)
     for item, option in choices.items():
         if item not in items:
@@ -55,7 +53,8 @@ def ballot_cast(*, round_code: str, code: str, choices: Any, key: str | None) ->
         raise check.refusal
     if key is not None and not 0 < len(key) <= 64:
         raise _invalid(_("Idempotency-Key must be 1 to 64 characters."))
-    marks = _check_choices(round_, choices)
+    items = set(round_.items.values_list("code", flat=True))  # once a cast: checked and sized
+    marks = _check_choices(round_, items, choices)
     marks_hash = sha256_hex(canonical_json(marks))
     reply_at = card_codes.reply_key(round_.code, code, key) if key else None
     if reply_at:
@@ -72,7 +71,8 @@ def ballot_cast(*, round_code: str, code: str, choices: Any, key: str | None) ->
     # Only ciphertext is written while the round is open: the card row and these rows share a
     # transaction id, so nothing in them may say which ballot or receipt it was (secrecy.md).
     ballot_box = ballot_box_of(round_)
-    sealed = seal_record(round_, ballot_box, record.board_object(), ballot_size(round_))
+    size = sealing.ballot_size(round_.kind, sorted(items))
+    sealed = seal_record(round_, ballot_box, record.board_object(), size)
     with transaction.atomic():
         if not _hold_open(round_):
             raise Refused("round_not_open", _("Voting in this round is not open."))
@@ -86,7 +86,7 @@ def ballot_cast(*, round_code: str, code: str, choices: Any, key: str | None) ->
                 BallotReply.objects.create(
                     key_hash=reply_at,
                     round=round_,
-                    box=seal_record(round_, ballot_box, answer, REPLY_SIZE),
+                    box=seal_record(round_, ballot_box, answer, sealing.REPLY_SIZE),
                 )
             transaction.on_commit(lambda: live.round_changed(round_.code))
     if used:

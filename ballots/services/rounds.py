@@ -27,6 +27,9 @@ from projects.errors import Refused
 from projects.models import Candidate
 from projects.selectors import listed_candidates, published_years
 
+# The round's two keys, made at opening and destroyed at close (signing.py, sealing.py).
+KEY_FIELDS = ["public_key", "key_salt", "sealed_key", "box_salt", "sealed_box_key"]
+
 
 def rules_of(round_: Round) -> RoundRules:
     return RoundRules(
@@ -144,17 +147,7 @@ def round_open(*, round_: Round, actor: User | None = None) -> Round:
         round_.opened_at = timezone.now().replace(microsecond=0)
         _give_key(round_)
         give_box_key(round_)
-        round_.save(
-            update_fields=[
-                "status",
-                "opened_at",
-                "public_key",
-                "key_salt",
-                "sealed_key",
-                "box_salt",
-                "sealed_box_key",
-            ]
-        )
+        round_.save(update_fields=["status", "opened_at", *KEY_FIELDS])
         action_record(
             body=round_.session.body,
             actor=actor,
@@ -180,19 +173,7 @@ def round_close(*, round_: Round, actor: User | None = None) -> Round:
         round_.closed_at = timezone.now().replace(microsecond=0)
         round_.present_at_close = round_.session.voters.filter(present=True).count()
         _sign(round_, ballots)
-        round_.save(
-            update_fields=[
-                "tally",
-                "status",
-                "closed_at",
-                "present_at_close",
-                "public_key",
-                "key_salt",
-                "sealed_key",
-                "box_salt",
-                "sealed_box_key",
-            ]
-        )
+        round_.save(update_fields=["tally", "status", "closed_at", "present_at_close", *KEY_FIELDS])
         action_record(
             body=round_.session.body,
             actor=actor,

@@ -40,7 +40,14 @@ from ballots.session_file import CODE, SessionFileError, load_session_file, pars
 from ballots.signing import fingerprint
 from projects.access import Access, access_for, require
 from projects.errors import Refused
-from projects.http import AuthenticatedHttpRequest, HtmxHttpRequest, flash_errors, form_problems
+from projects.http import (
+    AuthenticatedHttpRequest,
+    HtmxHttpRequest,
+    acknowledged,
+    confirmed,
+    flash_errors,
+    form_problems,
+)
 from projects.models import Body
 from projects.selectors import published_years
 
@@ -72,21 +79,6 @@ def _free_code(stem: str) -> str:
     while Session.objects.filter(code=code).exists() or Round.objects.filter(code=code).exists():
         code = f"{stem[:51]}-{secrets.token_hex(3)}"
     return code
-
-
-def _confirmed(request: HttpRequest) -> bool:
-    """The confirmation page's form was sent: a bare POST never acts."""
-    return request.POST.get("confirm") == "yes"
-
-
-def _acknowledged(request: HttpRequest, missing: int) -> bool:
-    """The second, deliberate step: the box ticked for at least as many as are missing now."""
-    if missing <= 0:
-        return True
-    try:
-        return int(request.POST.get("acknowledge", "")) >= missing
-    except ValueError:
-        return False
 
 
 def _ask_first(request: HttpRequest, url: str) -> HttpResponse:
@@ -262,7 +254,7 @@ def session_checkin_all(request: AuthenticatedHttpRequest, body: str, code: str)
     session = _session(access, code)
     back = reverse("session_detail", kwargs={"body": body, "code": code})
     if request.method == "POST":
-        if not _confirmed(request):
+        if not confirmed(request):
             return _ask_first(request, request.path)
         try:
             changed = voters_check_in(session=session, codes=None, actor=request.user)
@@ -487,7 +479,7 @@ def round_act(request: AuthenticatedHttpRequest, body: str, code: str, action: s
             round_open(round_=round_, actor=request.user)
             messages.success(request, _("Voting is open."))
         elif action == "close":
-            if not _confirmed(request) or not _acknowledged(request, _missing_ballots(round_)):
+            if not confirmed(request) or not acknowledged(request, _missing_ballots(round_)):
                 return _ask_first(request, request.path)
             round_close(round_=round_, actor=request.user)
             messages.success(request, _("Voting is closed and counted."))
@@ -496,7 +488,7 @@ def round_act(request: AuthenticatedHttpRequest, body: str, code: str, action: s
             messages.success(request, _("Round %(code)s created.") % {"code": follow.code})
             return redirect("round_detail", body=body, code=follow.code)
         elif action == "publish":
-            if not _confirmed(request):
+            if not confirmed(request):
                 return _ask_first(request, request.path)
             round_publish(round_=round_, actor=request.user)
             messages.success(request, _("The presidium’s notice (公告) of the result is issued."))
@@ -524,7 +516,7 @@ def round_cards(request: AuthenticatedHttpRequest, body: str, code: str) -> Http
     round_ = _round(access, code)
     if request.method == "GET":
         return _cards_page(request, access, round_)
-    if not _confirmed(request):
+    if not confirmed(request):
         return _ask_first(request, request.path)
     try:
         cards = credentials_issue(round_=round_, actor=request.user)

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from projects.access import access_for, require
-from projects.http import AuthenticatedHttpRequest, flash_errors
+from projects.http import AuthenticatedHttpRequest, acknowledged, confirmed, flash_errors
 from projects.models import Body, Candidate, CandidateList, Status
 from projects.selectors import listed_candidates
 from projects.services import candidate_list_publish, candidate_list_reorder
@@ -71,15 +71,6 @@ def _waiting(body: Body, year: int) -> int:
     ).count()
 
 
-def _acknowledged(request: AuthenticatedHttpRequest, waiting: int) -> bool:
-    if waiting <= 0:
-        return True
-    try:
-        return int(request.POST.get("acknowledge", "")) >= waiting
-    except ValueError:
-        return False
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def list_publish(request: AuthenticatedHttpRequest, body: str, year: int) -> HttpResponse:
@@ -89,7 +80,7 @@ def list_publish(request: AuthenticatedHttpRequest, body: str, year: int) -> Htt
     require(access.is_congress_staff)
     waiting = _waiting(access.body, year)
     if request.method == "POST":
-        if request.POST.get("confirm") != "yes" or not _acknowledged(request, waiting):
+        if not confirmed(request) or not acknowledged(request, waiting):
             messages.error(request, _("Nothing was done: read this page, then confirm."))
             return redirect(request.path)
         try:

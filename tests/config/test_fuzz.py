@@ -26,7 +26,6 @@ from django.urls import reverse
 from django.utils import translation
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ballots.api import STATUS_OF_CODE
@@ -45,6 +44,7 @@ from projects.validation import CONTROL, LINE_BREAK_OR_TAB
 from tests.ballots.commands.test_session_commands import session_file
 from tests.conftest import Cast, client_for
 from tests.voting import make_round, make_session, open_with_cards
+from tests.workbooks import workbook
 
 Test = TypeVar("Test", bound=Callable[..., None])
 
@@ -511,14 +511,7 @@ CELLS = st.one_of(
 
 
 def _xlsx(rows: list[list[Any]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook(*rows)
 
 
 @st.composite

@@ -11,19 +11,6 @@ from tests import workbooks
 from tests.conftest import Cast, client_for
 
 HEADER = ["代表编号", "姓名"]
-PROTECTED = "This workbook is password-protected or in the old .xls format."
-DAMAGED = "The file cannot be read as a workbook; it may be damaged, incomplete or not a"
-NOT_XLSX = "This is not an Excel workbook (.xlsx)."
-BROKEN_FILE_MESSAGES = {
-    "plain text": NOT_XLSX,
-    "old .xls or password-protected": PROTECTED,
-    "truncated": DAMAGED,
-    "damaged": DAMAGED,
-    "sheetless": "The workbook has no worksheet.",
-    "zip with an encrypted part": PROTECTED,
-    "zip of something else": NOT_XLSX,
-    "another Office file": DAMAGED,
-}
 
 
 def _create(cast: Cast, roster: bytes | None = None, lang: str = "en", **fields: str) -> Any:
@@ -41,13 +28,13 @@ def test_a_good_roster_seats_its_representatives(cast: Cast) -> None:
     assert list(Voter.objects.values_list("code", "name")) == [("V001", "张三"), ("V002", "李四")]
 
 
-@pytest.mark.parametrize("kind", sorted(BROKEN_FILE_MESSAGES))
+@pytest.mark.parametrize("kind", sorted(workbooks.BROKEN_FILE_MESSAGES))
 def test_a_broken_or_protected_roster_is_refused_with_its_reason(cast: Cast, kind: str) -> None:
     good = workbooks.workbook(HEADER, ["V001", "张三"])
     response = _create(cast, workbooks.broken_files(good)[kind])
     page = response.content.decode()
     assert response.status_code == 200
-    assert BROKEN_FILE_MESSAGES[kind] in page
+    assert workbooks.BROKEN_FILE_MESSAGES[kind] in page
     assert Session.objects.count() == Voter.objects.count() == 0
 
 

@@ -199,33 +199,19 @@ def test_export_reads_all_candidates_in_a_fixed_number_of_queries(
 # Hostile and broken files: each is refused whole, with a reason and no line number, and
 # nothing is stored. The file kinds are built in tests/workbooks.py.
 
-PROTECTED = "This workbook is password-protected or in the old .xls format."
-DAMAGED = "The file cannot be read as a workbook; it may be damaged, incomplete or not a"
-NOT_XLSX = "This is not an Excel workbook (.xlsx)."
-BROKEN_FILE_MESSAGES = {
-    "plain text": NOT_XLSX,
-    "old .xls or password-protected": PROTECTED,
-    "truncated": DAMAGED,
-    "damaged": DAMAGED,
-    "sheetless": "The workbook has no worksheet.",
-    "zip with an encrypted part": PROTECTED,
-    "zip of something else": NOT_XLSX,
-    "another Office file": DAMAGED,
-}
-
 
 def _good_file() -> bytes:
     content: bytes = _sheet(_row()).read()
     return content
 
 
-@pytest.mark.parametrize("kind", sorted(BROKEN_FILE_MESSAGES))
+@pytest.mark.parametrize("kind", sorted(workbooks.BROKEN_FILE_MESSAGES))
 def test_a_broken_or_protected_file_is_refused_whole_with_its_reason(cast: Cast, kind: str) -> None:
     content = workbooks.broken_files(_good_file())[kind]
     response = _import(cast, cast.congress, SimpleUploadedFile("x.xlsx", content), lang="en")
     page = response.content.decode()
     assert response.status_code == 400
-    assert BROKEN_FILE_MESSAGES[kind] in page
+    assert workbooks.BROKEN_FILE_MESSAGES[kind] in page
     assert "Row 0" not in page
     assert Candidate.objects.count() == CandidateSource.objects.count() == 0
 
