@@ -141,6 +141,14 @@ class AttachmentForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The limits as they are set, said before anyone uploads a file they would refuse.
+        self.fields["file"].help_text = _("At most %(size)s and %(rows)d data rows per file.") % {
+            "size": filesizeformat(settings.IMPORT_MAX_BYTES),
+            "rows": settings.IMPORT_MAX_ROWS,
+        }
+
     def clean_file(self) -> UploadedFile:
         return within_size(self.cleaned_data["file"], settings.IMPORT_MAX_BYTES)
 

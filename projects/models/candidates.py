@@ -129,6 +129,9 @@ class Candidate(models.Model):
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="candidate_point_complete",
+                violation_error_message=_(
+                    "Latitude and longitude go together: fill in both, or leave both empty."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(status="merged", merged_into__isnull=False)
@@ -138,6 +141,7 @@ class Candidate(models.Model):
             models.CheckConstraint(
                 condition=Q(investment_wan__isnull=True) | Q(investment_wan__gte=0),
                 name="candidate_investment_not_negative",
+                violation_error_message=_("The investment cannot be negative."),
             ),
         ]
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from projects.access import access_for, require
-from projects.excel import ImportRefused, export_candidates, import_candidates
+from projects.excel import ImportProblem, ImportRefused, export_candidates, import_candidates
 from projects.forms import ImportForm
 from projects.http import AuthenticatedHttpRequest
 from projects.models import Body
@@ -37,7 +37,7 @@ def candidates_import(request: AuthenticatedHttpRequest, body: str) -> HttpRespo
     access = access_for(request.user, get_object_or_404(Body, slug=body))
     require(access.is_congress_staff or access.is_station_staff)
     form = ImportForm(request.POST or None, request.FILES or None)
-    errors: list[str] = []
+    problems: list[ImportProblem] = []  # every one, of every row: nothing was imported
     if request.method == "POST" and form.is_valid():
         try:
             created = import_candidates(
@@ -46,14 +46,14 @@ def candidates_import(request: AuthenticatedHttpRequest, body: str) -> HttpRespo
                 content=form.cleaned_data["file"].read(),
             )
         except ImportRefused as refused:
-            errors = [str(e) for e in refused.errors]
+            problems = refused.problems
         else:
             messages.success(request, _("%(n)d candidates imported as drafts.") % {"n": created})
             return redirect("candidate_index", body=body)
-    status = 400 if errors or form.errors else 200
+    status = 400 if problems or form.errors else 200
     return render(
         request,
         "projects/import.html",
-        {"access": access, "body": access.body, "form": form, "errors": errors},
+        {"access": access, "body": access.body, "form": form, "problems": problems},
         status=status,
     )
