@@ -4,7 +4,6 @@ from projects.views import exchange, lists, log, public, work
 
 urlpatterns = [
     path("", public.home, name="home"),
-    path("b/<slug:body>/candidates/<int:pk>/", public.candidate_page, name="public_candidate"),
     path("b/<slug:body>/files/<str:token>/", public.attachment_file, name="attachment_file"),
     path("work/<slug:body>/candidates/", work.candidate_index, name="candidate_index"),
     path("work/<slug:body>/candidates/new/", work.candidate_new, name="candidate_new"),

@@ -25,6 +25,7 @@ from ballots.models import Round
 from ballots.pdf.fonts import chinese_font
 from ballots.presenters import figures, outcome_words, result_header, result_rows
 from ballots.rules.log_chain import anchor_of
+from ballots.selectors import result_notice
 from ballots.signing import fingerprint
 
 
@@ -92,6 +93,8 @@ def results_pdf(round_: Round, board_url: str) -> bytes:
             text,
         ),
         Paragraph(" · ".join(f"{label} {value}" for label, value in figures(round_)), text),
+        # Public since the close either way; the presidium's notice is its own record.
+        Paragraph(result_notice(round_).words, text),
         Spacer(1, 4 * mm),
     ]
     rows = _table_rows(round_)

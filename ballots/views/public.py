@@ -23,7 +23,7 @@ from ballots.presenters import (
     result_rows,
 )
 from ballots.rules.terms import Kind, Secrecy
-from ballots.selectors import ballot_items, card_check, round_state
+from ballots.selectors import ballot_items, card_check, result_notice, round_state
 from ballots.signing import fingerprint
 from projects.http import NotYetPublic
 
@@ -158,6 +158,7 @@ def _result_context(round_: Round) -> dict[str, object]:
         "rows": result_rows(round_),
         "headers": option_headers(round_),
         "outcome": outcome_words(round_),
+        "notice": result_notice(round_),
     }
 
 

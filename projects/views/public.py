@@ -1,6 +1,7 @@
-"""Pages anyone may read: the home page, each published candidate, its attachments.
+"""Pages anyone may read: the home page and published candidates' attachments.
 
-A congress's public page shows results beside candidates, so it lives upstairs (tracking).
+A congress's public page and each candidate's page show results beside candidates, so they live
+upstairs (tracking).
 """
 
 from django.db.models import Count, Q
@@ -8,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from projects.access import access_for, is_public
-from projects.models import Attachment, Body, Candidate, SourceKind
+from projects.models import Attachment, Body
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -19,20 +20,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         work = list(Body.objects.filter(memberships__user=request.user).distinct())
     return render(request, "home.html", {"bodies": bodies, "work_bodies": work})
-
-
-def candidate_page(request: HttpRequest, body: str, pk: int) -> HttpResponse:
-    candidate = get_object_or_404(Candidate.objects.select_related("station", "body"), pk=pk)
-    if candidate.body.slug != body or not is_public(candidate):
-        raise Http404
-    sources = candidate.sources.select_related("station")
-    # Residents are not named in public; representatives and departments are.
-    shown = [(s, s.kind != SourceKind.RESIDENT) for s in sources]
-    return render(
-        request,
-        "projects/public_detail.html",
-        {"body": candidate.body, "candidate": candidate, "sources": shown},
-    )
 
 
 def attachment_file(request: HttpRequest, body: str, token: str) -> FileResponse:

@@ -1,6 +1,7 @@
 """The printed papers: cards show the whole title and round code legibly; the result's signatures
-stay together on one page."""
+stay together on one page, and it says whether the presidium's notice (公告) is issued."""
 
+import datetime
 import re
 import subprocess
 from pathlib import Path
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from ballots.models import Round
 from ballots.pdf.cards import cards_pdf
-from ballots.services.rounds import round_close
+from ballots.services.rounds import round_close, round_publish
 from tests.conftest import Cast
 from tests.voting import cast_ballot, make_round, make_session, open_with_cards
 
@@ -86,3 +87,15 @@ def test_the_signature_lines_stay_together_with_the_close(cast: Cast, items: int
     assert "计票人" in last and "总监票人" in last and "表决结束于" in last
     # with what they attest: the round's key, the bundle's hash, the board
     assert "本轮密钥指纹" in last and "公示栏" in last
+
+
+def test_the_result_says_whether_the_presidiums_notice_is_issued(cast: Cast) -> None:
+    before = re.sub(r"\s+", "", _text(_result(cast, 3)))
+    assert "已公告" not in before and "公告" in before  # "… notice (公告) has not been issued yet"
+    round_publish(round_=Round.objects.get(code="R1"))
+    Round.objects.filter(code="R1").update(
+        results_published_at=datetime.datetime(2027, 1, 15, 2, 30, tzinfo=datetime.UTC)
+    )
+    pdf = Client().get(reverse("results_download", kwargs={"code": "R1", "kind": "pdf"})).content
+    after = re.sub(r"\s+", "", _text(pdf))
+    assert "已公告" in after and "2027年1月15日10:30" in after  # 10:30 Beijing time
