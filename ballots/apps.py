@@ -8,7 +8,12 @@ class BallotsConfig(AppConfig):
 
     def ready(self) -> None:
         import ballots.audit  # noqa: F401  (registers the action log's anchors in the bundles)
-        from ballots.models import VotingAction
+        from ballots.models import Kind, Secrecy, VotingAction
+        from ballots.presenters import OUTCOMES
         from projects.action_log import register_actions
+        from projects.log_rows import register_value_words
 
         register_actions(VotingAction)
+        register_value_words("kind", Kind.choices)
+        register_value_words("secrecy", Secrecy.choices)
+        register_value_words("outcome", OUTCOMES.items())

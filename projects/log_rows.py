@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from projects.action_log import SYSTEM_ACTOR, action_label
-from projects.models import ActionEntry
+from projects.models import ActionEntry, Criterion, Level, Role, Status
 
 # What each key of an entry's detail means, for the words beside it.
 DETAIL_WORDS: dict[str, str | Promise] = {
@@ -48,7 +48,26 @@ DETAIL_WORDS: dict[str, str | Promise] = {
     "order": _("order"),
     "candidates": _("candidates"),
     "object": _("record"),
+    "username": _("user name"),
+    "role": _("role"),
+    "unit": _("implementing unit"),
+    "stations": _("liaison stations"),
+    "level": _("level"),
 }
+# Words for coded values of some keys (a kind, an outcome, a status…); each app adds its own.
+VALUE_WORDS: dict[str, dict[str, str | Promise]] = {}
+
+
+def register_value_words(key: str, words: Iterable[tuple[str, str | Promise]]) -> None:
+    """The log shows these words for `key`'s coded values without importing the app they are in."""
+    VALUE_WORDS.setdefault(key, {}).update({str(value): label for value, label in words})
+
+
+register_value_words("role", Role.choices)
+register_value_words("level", Level.choices)
+register_value_words("from", Status.choices)
+register_value_words("to", Status.choices)
+register_value_words("criterion", Criterion.choices)
 
 
 @dataclass(frozen=True)
@@ -85,7 +104,17 @@ def _value(value: Any) -> str:
 def detail_words(detail: Any) -> list[str]:
     if not isinstance(detail, dict):
         return [_value(detail)]
-    return [f"{DETAIL_WORDS.get(key, key)}：{_value(value)}" for key, value in detail.items()]
+    return [
+        f"{DETAIL_WORDS.get(key, key)}：{_value(_worded(key, value))}"
+        for key, value in detail.items()
+    ]
+
+
+def _worded(key: str, value: Any) -> Any:
+    words = VALUE_WORDS.get(key)
+    if words is None or not isinstance(value, str):
+        return value
+    return str(words.get(value, value))
 
 
 def log_rows(entries: Iterable[ActionEntry]) -> list[LogRow]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import exchange, lists, log, public, work
+from projects.views import accounts, exchange, lists, log, public, work
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -35,5 +35,18 @@ urlpatterns = [
     path("work/<slug:body>/export.xlsx", exchange.candidates_export, name="candidates_export"),
     path("work/<slug:body>/import/", exchange.candidates_import, name="candidates_import"),
     path("work/<slug:body>/log/", log.action_log, name="action_log"),
+    path("work/<slug:body>/accounts/", accounts.account_index, name="account_index"),
+    path("work/<slug:body>/accounts/new/", accounts.account_new, name="account_new"),
+    path(
+        "work/<slug:body>/accounts/<int:user_id>/",
+        accounts.account_detail,
+        name="account_detail",
+    ),
+    path(
+        "work/<slug:body>/accounts/<int:user_id>/password/",
+        accounts.password_reset_view,
+        name="password_reset",
+    ),
+    path("work/<slug:body>/roles/<int:pk>/revoke/", accounts.role_revoke_view, name="role_revoke"),
     path("work/<slug:body>/log.jsonl", log.action_log_download, name="action_log_download"),
 ]

@@ -24,6 +24,11 @@ class CollectionAction(models.TextChoices):
     CANDIDATES_IMPORTED = "candidates_imported", _("Candidates imported from Excel")
     ADMIN_SAVED = "admin_saved", _("Saved in the admin")
     ADMIN_DELETED = "admin_deleted", _("Deleted in the admin")
+    CONGRESS_SET_UP = "congress_set_up", _("Congress set up")
+    ACCOUNT_CREATED = "account_created", _("Account created")
+    ROLE_GRANTED = "role_granted", _("Role granted")
+    ROLE_REVOKED = "role_revoked", _("Role revoked")
+    PASSWORD_RESET = "password_reset", _("Password reset")
 
 
 class ActionEntry(models.Model):

@@ -14,7 +14,7 @@ FORBIDDEN = {  # importer prefix → module prefixes it may not import
     "projects": ("ballots", "tracking"),
     "ballots": ("tracking",),
 }
-PURE = ("projects/rules", "ballots/rules")
+PURE = ("projects/rules", "ballots/rules", "tracking/rules")
 STANDALONE = "ballots/rules"  # installed as minsheng_audit: no absolute import of the product
 TEST_ONLY = ("pytest", "hypothesis", "playwright", "polib", "websockets")
 NOT_PRODUCTION = ("ballots/bench",)  # the benchmark and its server helper: tests and bench only

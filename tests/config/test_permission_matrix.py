@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
@@ -16,7 +17,7 @@ from ballots.models import Ballot, Credential, Round, Session, Voter
 from ballots.services.cards import credentials_issue
 from ballots.services.rounds import round_close, round_open
 from ballots.services.sessions import voters_check_in
-from projects.models import Attachment, Candidate, CandidateList, Status, Transition
+from projects.models import Attachment, Candidate, CandidateList, Membership, Status, Transition
 from projects.services import attachment_add, candidate_create, candidate_list_publish
 from tests.conftest import SOURCE, Cast, advance, candidate_data, client_for, make_cast
 from tests.voting import make_round, make_session
@@ -255,6 +256,50 @@ MATRIX = [
         "api_receipt", set(), lambda w: {"receipt": "0123456789abcdef"}, label="api_receipt:unknown"
     ),
     Row("session_index", READERS, body),
+    # Each role's home; accounts and roles: congress staff run them, auditors read the list.
+    Row("work_home", ALL - {"anonymous", "outsider", "stranger_staff"}, body),
+    Row("account_index", READERS, body),
+    Row("password_change", ALL - {"anonymous"}, lambda w: {}),  # one's own, with the old one
+    Row("password_change_done", ALL - {"anonymous"}, lambda w: {}),
+    Row("account_new", {"congress"}, body, label="account_new:form"),
+    Row(
+        "account_new",
+        {"congress"},
+        body,
+        post=lambda w: {"username": "newcomer", "full_name": "新同事", "role": "auditor"},
+    ),
+    Row("account_detail", READERS, lambda w: {**body(w), "user_id": w.cast.east_staff.pk}),
+    Row(
+        "account_detail",
+        {"congress"},
+        lambda w: {**body(w), "user_id": w.cast.east_staff.pk},
+        post=lambda w: {"role": "auditor"},
+        label="account_detail:grant",
+    ),
+    Row(
+        "password_reset",
+        {"congress"},
+        lambda w: {**body(w), "user_id": w.cast.east_staff.pk},
+        label="password_reset:ask",
+    ),
+    Row(
+        "password_reset",
+        {"congress"},
+        lambda w: {**body(w), "user_id": w.cast.east_staff.pk},
+        post=lambda w: {"confirm": "yes"},
+    ),
+    Row(
+        "role_revoke",
+        {"congress"},
+        lambda w: {**body(w), "pk": w.cast.west_staff.memberships.get().pk},
+        label="role_revoke:ask",
+    ),
+    Row(
+        "role_revoke",
+        {"congress"},
+        lambda w: {**body(w), "pk": w.cast.west_staff.memberships.get().pk},
+        post=lambda w: {"confirm": "yes"},
+    ),
     Row("action_log", READERS, body),
     Row("action_log_download", READERS, body),
     Row(
@@ -343,6 +388,8 @@ def _snapshot() -> tuple[Any, ...]:
         Attachment.objects.count(),
         list(CandidateList.objects.values_list("year", "published_at")),
         sum(c.sources.count() for c in Candidate.objects.all()),
+        list(User.objects.order_by("pk").values_list("pk", "password")),
+        list(Membership.objects.order_by("pk").values_list("pk", "user_id", "role")),
     )
 
 

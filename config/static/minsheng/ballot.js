@@ -127,6 +127,12 @@
     tryOnce();
   }
 
+  // As the server reads a typed code (ballots.credentials.normalize): full-width to ASCII, spaces and
+  // dashes dropped. A header carries only Latin-1, so the raw full-width text could never be sent.
+  function codeOf(typed) {
+    return typed.normalize("NFKC").toUpperCase().replace(/[^A-Z0-9]/g, "");
+  }
+
   var started = false;
   window.htmx.onLoad(function () {  // after htmx has processed the page, so the form is live
     if (started) { return; }
@@ -145,7 +151,7 @@
   document.body.addEventListener("htmx:beforeRequest", function (event) {
     var target = event.target;
     if (target && target.id === "card-form") {
-      cardCode = document.getElementById("id_code").value.trim();
+      cardCode = codeOf(document.getElementById("id_code").value);
     }
   });
 

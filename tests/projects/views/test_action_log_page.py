@@ -42,9 +42,18 @@ def test_actors_by_name_and_details_in_words(cast: Cast) -> None:
     assert "已投选票：3" in page
 
 
+def test_coded_values_read_as_words(cast: Cast) -> None:
+    _voted(cast)
+    page = _page(cast)
+    assert "结果：结果确定" in page and "类型：票决" in page
+    assert "表决方式：无记名投票" in page
+    for code in ("：final", "：secret", "：selection"):
+        assert code not in page
+
+
 def test_filters_by_action_and_date(cast: Cast) -> None:
     _voted(cast)
     only = _page(cast, action="round_closed")
-    assert "<td>结束表决并签名<br>" in only and "<td>创建表决轮次<br>" not in only
+    assert ">结束表决并签名<br>" in only and ">创建表决轮次<br>" not in only
     tomorrow = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
     assert "暂无记录" in _page(cast, since=tomorrow)
