@@ -8,6 +8,9 @@ from django.core.exceptions import PermissionDenied
 from projects.models import Body, Candidate, CandidateList, Membership, Role, Status
 from projects.rules.lifecycle import Actor
 
+# A published list's candidates stay on it whatever the vote made of them.
+ON_PUBLISHED_LIST = frozenset({Status.CANDIDATE, Status.SELECTED, Status.RESERVE})
+
 
 @dataclass(frozen=True)
 class Access:
@@ -67,9 +70,11 @@ def require(condition: bool) -> None:
 
 
 def is_public(candidate: Candidate) -> bool:
-    """The public sees a candidate only once it stands on a published list."""
+    """The public sees a candidate once it stands on a published list, and after the vote too
+    (selected, or back in the reserve pool: it keeps its place on that year's list)."""
     return (
-        candidate.status == Status.CANDIDATE
+        candidate.list_position is not None
+        and candidate.status in ON_PUBLISHED_LIST
         and CandidateList.objects.filter(
             body_id=candidate.body_id, year=candidate.year, published_at__isnull=False
         ).exists()

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from projects.access import Access
+from projects.access import ON_PUBLISHED_LIST, Access
 from projects.models import Body, Candidate, CandidateList, Status
 
 
@@ -20,7 +20,9 @@ def public_candidates(
     """Candidates standing on a published list, in list order."""
     if year not in published_years(body):
         return Candidate.objects.none()
-    rows = Candidate.objects.filter(body=body, year=year, status=Status.CANDIDATE)
+    rows = Candidate.objects.filter(
+        body=body, year=year, status__in=ON_PUBLISHED_LIST, list_position__isnull=False
+    )
     if category:
         rows = rows.filter(category=category)
     if station_id:

@@ -332,3 +332,36 @@ def candidate_list_publish(*, actor: User | None, body: Body, year: int) -> Cand
             detail={"candidates": [_subject(c) for c in listed.order_by("list_position", "id")]},
         )
     return listing
+
+
+def candidates_settle_vote(
+    *, body: Body, selected: list[Candidate], others: list[Candidate], round_code: str
+) -> None:
+    """The vote's final result reaches the candidates: 入选 for the selected, the others back to
+    the reserve pool (落选) for a later year. Only the vote does this; the list keeps its order."""
+    with transaction.atomic():
+        moved: dict[str, list[str]] = {Status.SELECTED: [], Status.RESERVE: []}
+        for candidate, target in [
+            *((c, Status.SELECTED) for c in selected),
+            *((c, Status.RESERVE) for c in others),
+        ]:
+            if candidate.status != Status.CANDIDATE:
+                continue  # settled already (a second notice of the same result changes nothing)
+            Transition.objects.create(
+                candidate=candidate,
+                from_status=candidate.status,
+                to_status=target,
+                actor=None,
+                reason=_("Result of round %(code)s") % {"code": round_code},
+            )
+            candidate.status = target
+            candidate.save(update_fields=["status", "updated_at"])
+            moved[target].append(_subject(candidate))
+        if moved[Status.SELECTED] or moved[Status.RESERVE]:
+            action_record(
+                body=body,
+                actor=None,
+                action=CollectionAction.VOTE_SETTLED,
+                subject=round_code,
+                detail={"selected": moved[Status.SELECTED], "reserve": moved[Status.RESERVE]},
+            )

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class TrackingConfig(AppConfig):
     name = "tracking"
     verbose_name = _("Implementation tracking")
+
+    def ready(self) -> None:
+        from projects.action_log import register_actions
+        from tracking.models import TrackingAction
+
+        register_actions(TrackingAction)
+        from ballots.signals import round_closed
+        from tracking.services.from_vote import on_round_closed
+
+        round_closed.connect(on_round_closed, dispatch_uid="tracking.projects_from_round")

@@ -1,1 +1,327 @@
-"""Implementation, milestones and warnings arrive with the tracking work."""
+"""Tracked projects (实施项目): the plan, its milestones, reviewed progress, colour changes, tasks.
+
+The colour is never stored as the truth: it is computed on read by tracking.rules.colours from the
+plan and the reviewed progress; `ColourChange` rows only record what the periodic sweep saw.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ballots.models import Round
+from projects.models import Body, Candidate, Representative
+from tracking.rules.colours import RED, WARN_DAYS, YELLOW, Colour, Status
+
+PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
+
+
+class ProjectStatus(models.TextChoices):
+    IMPLEMENTING = Status.IMPLEMENTING.value, _("Implementing")
+    PAUSED = Status.PAUSED.value, _("Paused")
+    STOPPED = Status.STOPPED.value, _("Stopped")
+    COMPLETED = Status.COMPLETED.value, _("Completed")
+    RECTIFYING = Status.RECTIFYING.value, _("Rectifying")
+    CLOSED = Status.CLOSED.value, _("Closed (销号)")
+
+
+class ColourChoice(models.TextChoices):
+    RED = Colour.RED.value, _("Red")
+    YELLOW = Colour.YELLOW.value, _("Yellow")
+    GREEN = Colour.GREEN.value, _("Green")
+
+
+class PolicyKind(models.TextChoices):
+    DEADLINE = "deadline", _("By deadlines (overdue red, due soon yellow)")
+    PROGRESS = "progress", _("By progress against schedule (序时进度)")
+
+
+class PolicyFields(models.Model):
+    """A warning policy: the congress's default, or a project's own (kind empty: the default)."""
+
+    policy_kind = models.CharField(
+        _("warning policy"), max_length=8, choices=PolicyKind.choices, blank=True
+    )
+    warn_days = models.PositiveSmallIntegerField(_("warning days (N)"), default=WARN_DAYS)
+    yellow = models.DecimalField(
+        _("yellow from (points behind)"), max_digits=5, decimal_places=2, default=Decimal(YELLOW)
+    )
+    red = models.DecimalField(
+        _("red beyond (points behind)"), max_digits=5, decimal_places=2, default=Decimal(RED)
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SupervisionPolicy(PolicyFields):
+    """A congress's warning policy; with none set, the deadline policy with N = 15."""
+
+    body = models.OneToOneField(Body, on_delete=models.CASCADE, related_name="supervision_policy")
+
+    class Meta:
+        verbose_name = _("warning policy")
+        verbose_name_plural = _("warning policies")
+
+    def __str__(self) -> str:
+        return f"{self.body} · {self.policy_kind}"
+
+
+class TrackedProject(PolicyFields):
+    """A livelihood project under implementation: made from a selected item, or by a decision."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True)  # the contract's `id`
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="tracked_projects")
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ProjectStatus.choices,
+        default=ProjectStatus.IMPLEMENTING,
+    )
+    # Where it came from: the round (and item code) that selected it; none for a decision.
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="tracked"
+    )
+    source_round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, null=True, blank=True, related_name="tracked_projects"
+    )
+    source_item = models.CharField(max_length=64, blank=True)
+    # A sub-item (子项) has its own unit, milestones and progress; its parent's rolls up by share.
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="sub_items"
+    )
+    share = models.DecimalField(
+        _("weight in its parent"), max_digits=8, decimal_places=3, default=Decimal(1)
+    )
+    unit = models.CharField(_("implementing unit"), max_length=120, blank=True)
+    leader = models.CharField(_("leader in charge"), max_length=60, blank=True)
+    budget_wan = models.DecimalField(
+        _("budget (10,000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    funding_source = models.CharField(_("funding source"), max_length=120, blank=True)
+    start = models.DateField(_("planned start"), null=True, blank=True)
+    completion = models.DateField(_("planned completion"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    targets = models.TextField(_("targets"), blank=True)
+    safeguards = models.TextField(_("safeguards"), blank=True)
+    urgent = models.BooleanField(_("urgent (绿色通道)"), default=False)
+    plan_set_at = models.DateTimeField(null=True, blank=True)  # None: no plan published yet
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tracked project")
+        verbose_name_plural = _("tracked projects")
+        ordering = ["body", "-year", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True)
+                | Q(completion__isnull=True)
+                | Q(start__lte=models.F("completion")),
+                name="project_start_before_completion",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="project_point_complete",
+            ),
+            models.UniqueConstraint(
+                fields=["source_round", "source_item"],
+                condition=Q(source_round__isnull=False),
+                name="project_once_per_selected_item",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    """A 时间节点 of a plan: planned date and weight; `done` records the day it was reached."""
+
+    project = models.ForeignKey(TrackedProject, on_delete=models.CASCADE, related_name="milestones")
+    code = models.CharField(_("code"), max_length=64)
+    title = models.CharField(_("title"), max_length=200)
+    planned = models.DateField(_("planned"))
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=8,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    done = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["project", "planned", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "code"], name="milestone_code_unique"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="milestone_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class UpdateState(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    APPROVED = "approved", _("Reviewed and public")
+    RETURNED = "returned", _("Sent back")
+
+
+class ProgressUpdate(models.Model):
+    """Progress as of a day. Public, and counted in the colour, only once reviewed (approved);
+    staff's own entries (the progress file, the Excel import) are reviewed as they are made."""
+
+    project = models.ForeignKey(TrackedProject, on_delete=models.CASCADE, related_name="updates")
+    on = models.DateField(_("as of"))
+    progress = models.DecimalField(
+        _("progress (%)"), max_digits=5, decimal_places=2, validators=PERCENT
+    )
+    status = models.CharField(
+        _("new status"), max_length=16, choices=ProjectStatus.choices, blank=True
+    )
+    milestones_done = models.JSONField(default=list, blank=True)  # [{"id", "done"}] as sent
+    note = models.TextField(_("note"), blank=True)
+    spent_wan = models.DecimalField(
+        _("spent to date (10,000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    state = models.CharField(max_length=8, choices=UpdateState.choices, default=UpdateState.PENDING)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(_("reason sent back"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["project", "on", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100), name="update_progress_percent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.on} {self.progress}%"
+
+
+class UpdatePhoto(models.Model):
+    """A photo of an update: resized, metadata stripped, served only once the update is public."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(upload_to="progress/%Y/%m/")
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    token = models.CharField(max_length=32, unique=True)
+
+    def __str__(self) -> str:
+        return self.caption or self.token
+
+
+class ColourChange(models.Model):
+    """One colour change the sweep saw (the first sweep of a project records `from` as null)."""
+
+    project = models.ForeignKey(
+        TrackedProject, on_delete=models.CASCADE, related_name="colour_changes"
+    )
+    on = models.DateField()  # the day the sweep assessed
+    # "" is no colour (not yet seen, or a status without one): the contract's null.
+    from_colour = models.CharField(max_length=8, choices=ColourChoice.choices, blank=True)
+    to_colour = models.CharField(max_length=8, choices=ColourChoice.choices, blank=True)
+    reasons = models.JSONField(default=list)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.on} {self.from_colour}→{self.to_colour}"
+
+
+class TrackingAction(models.TextChoices):
+    PROJECTS_FROM_VOTE = "projects_from_vote", _("Selected items became tracked projects")
+    PLANS_IMPORTED = "plans_imported", _("Implementation plans imported")
+    PROGRESS_IMPORTED = "progress_imported", _("Progress imported")
+    UPDATE_REVIEWED = "update_reviewed", _("Progress update reviewed")
+    COLOURS_SWEPT = "colours_swept", _("Warning colours swept")
+
+
+class TaskKind(models.TextChoices):
+    SPECIAL_REPORT = "special_report", _("Special report to the standing committee (专题听取汇报)")
+    ON_SITE = "on_site", _("On-site supervision (现场督办)")
+
+
+class SupervisionTask(models.Model):
+    """The follow-up a new red or yellow calls for, with an owner, a due date and an outcome."""
+
+    project = models.ForeignKey(TrackedProject, on_delete=models.CASCADE, related_name="tasks")
+    change = models.OneToOneField(
+        ColourChange, on_delete=models.CASCADE, null=True, blank=True, related_name="task"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=TaskKind.choices)
+    owner = models.CharField(_("owner"), max_length=120, blank=True)
+    due = models.DateField(_("due"))
+    outcome = models.TextField(_("outcome"), blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.project}"
+
+
+class GroupMember(models.Model):
+    """A representative in a project's supervision group (监督小组)."""
+
+    project = models.ForeignKey(
+        TrackedProject, on_delete=models.CASCADE, related_name="group_members"
+    )
+    representative = models.ForeignKey(
+        Representative, on_delete=models.CASCADE, related_name="supervised"
+    )
+    leads = models.BooleanField(_("group leader"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "representative"], name="group_member_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.representative} · {self.project}"
+
+
+class Notification(models.Model):
+    """A message in someone's inbox in the app (also sent by email where they have an address)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    project = models.ForeignKey(
+        TrackedProject, on_delete=models.CASCADE, null=True, related_name="notifications"
+    )
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -22,6 +22,7 @@ from ballots.models import (
 from ballots.rules.canonical import sha256_hex
 from ballots.rules.tally import RoundRules, places_left, tally
 from ballots.rules.terms import Kind, Outcome
+from ballots.signals import round_closed
 from projects.action_log import action_record
 from projects.errors import Refused
 from projects.models import Candidate
@@ -185,6 +186,7 @@ def round_close(*, round_: Round, actor: User | None = None) -> Round:
                 "bundle_sha256": round_.bundle.archive_sha256,
             },
         )
+        round_closed.send(sender=Round, round_=round_)
         transaction.on_commit(lambda: live.round_changed(round_.code, at_once=True))
     return round_
 

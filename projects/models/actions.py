@@ -24,6 +24,7 @@ class CollectionAction(models.TextChoices):
     CANDIDATES_IMPORTED = "candidates_imported", _("Candidates imported from Excel")
     ADMIN_SAVED = "admin_saved", _("Saved in the admin")
     ADMIN_DELETED = "admin_deleted", _("Deleted in the admin")
+    VOTE_SETTLED = "vote_settled", _("Candidates settled by the vote")
     CONGRESS_SET_UP = "congress_set_up", _("Congress set up")
     ACCOUNT_CREATED = "account_created", _("Account created")
     ROLE_GRANTED = "role_granted", _("Role granted")

@@ -20,6 +20,7 @@ class Status(models.TextChoices):
     REJECTED = Stage.REJECTED.value, _("Rejected")
     MERGED = Stage.MERGED.value, _("Merged")
     RESERVE = Stage.RESERVE.value, _("Reserve pool")
+    SELECTED = Stage.SELECTED.value, _("Selected")
 
 
 class Category(models.TextChoices):

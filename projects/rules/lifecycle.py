@@ -14,7 +14,8 @@ class Stage(StrEnum):
     CANDIDATE = "candidate"  # 候选: on the year's candidate list
     REJECTED = "rejected"  # 未通过初审
     MERGED = "merged"  # 已合并 into another candidate, its sources carried over
-    RESERVE = "reserve"  # 储备库: kept for a later year
+    RESERVE = "reserve"  # 储备库: kept for a later year (also where the vote leaves the others)
+    SELECTED = "selected"  # 入选: chosen by the representatives' vote; only the vote moves it here
 
 
 class Actor(StrEnum):
