@@ -21,6 +21,7 @@ from projects.models import Attachment, Candidate, CandidateList, Membership, St
 from projects.services import attachment_add, candidate_create, candidate_list_publish
 from tests.conftest import SOURCE, Cast, advance, candidate_data, client_for, make_cast
 from tests.voting import make_round, make_session
+from tracking.models import TrackedProject
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 ALL = {
@@ -254,6 +255,26 @@ MATRIX = [
     Row("api_audit_zip", ALL, lambda w: {"round_code": w.closed_round.code}),
     Row(
         "api_receipt", set(), lambda w: {"receipt": "0123456789abcdef"}, label="api_receipt:unknown"
+    ),
+    # Tracked projects: the API and each project's page are public, read-only and reviewed data.
+    Row("api_projects", ALL, lambda w: {}),
+    Row(
+        "api_project",
+        ALL,
+        lambda w: {
+            "code": TrackedProject.objects.get_or_create(
+                code="T-MATRIX", defaults={"body": w.cast.body, "year": 2027, "title": "跟踪项目"}
+            )[0].code
+        },
+    ),
+    Row(
+        "project_page",
+        ALL,
+        lambda w: {
+            "code": TrackedProject.objects.get_or_create(
+                code="T-MATRIX", defaults={"body": w.cast.body, "year": 2027, "title": "跟踪项目"}
+            )[0].code
+        },
     ),
     Row("session_index", READERS, body),
     # Each role's home; accounts and roles: congress staff run them, auditors read the list.
