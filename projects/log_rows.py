@@ -53,6 +53,18 @@ DETAIL_WORDS: dict[str, str | Promise] = {
     "unit": _("implementing unit"),
     "stations": _("liaison stations"),
     "level": _("level"),
+    "on": _("as of"),
+    "red": _("red"),
+    "yellow": _("yellow"),
+    "green": _("green"),
+    "none": _("no colour"),
+    "tasks": _("tasks"),
+    "notifications": _("notifications"),
+    "projects": _("projects"),
+    "progress": _("progress (%)"),
+    "approved": _("approved"),
+    "selected": _("selected"),
+    "reserve": _("to the reserve pool"),
 }
 # Words for coded values of some keys (a kind, an outcome, a status…); each app adds its own.
 VALUE_WORDS: dict[str, dict[str, str | Promise]] = {}

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from tracking import api
-from tracking.views import project_stub, public, work
+from tracking.views import implementation, project_stub, public, work
 
 urlpatterns = [
     path("work/<slug:body>/", work.work_home, name="work_home"),
@@ -11,4 +11,20 @@ urlpatterns = [
     path("api/v1/projects/<str:code>", api.project, name="api_project"),
     # A placeholder until the project's public page is built (tracking/views/project.py).
     path("projects/<code:code>/", project_stub.project_page, name="project_page"),
+    path(
+        "work/<slug:body>/implementation/",
+        implementation.implementation_index,
+        name="implementation_index",
+    ),
+    path(
+        "work/<slug:body>/implementation/<code:code>/report/",
+        implementation.project_report,
+        name="project_report",
+    ),
+    path(
+        "work/<slug:body>/updates/<int:pk>/review/",
+        implementation.update_review_view,
+        name="update_review",
+    ),
+    path("progress-photos/<str:token>", implementation.photo_file, name="progress_photo"),
 ]

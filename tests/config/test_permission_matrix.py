@@ -1,5 +1,6 @@
 """Every URL of the app, for every role: allowed or refused, and a refused write changes nothing."""
 
+import datetime
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
@@ -21,7 +23,7 @@ from projects.models import Attachment, Candidate, CandidateList, Membership, St
 from projects.services import attachment_add, candidate_create, candidate_list_publish
 from tests.conftest import SOURCE, Cast, advance, candidate_data, client_for, make_cast
 from tests.voting import make_round, make_session
-from tracking.models import TrackedProject
+from tracking.models import ProgressUpdate, TrackedProject, UpdatePhoto, UpdateState
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 ALL = {
@@ -175,6 +177,31 @@ SESSION_FILE = json.dumps(
     }
 ).encode()
 
+
+def _unit_project(w: World) -> TrackedProject:
+    """A project of the cast's implementing unit (镇水务站)."""
+    return TrackedProject.objects.get_or_create(
+        code="T-UNIT",
+        defaults={"body": w.cast.body, "year": 2027, "title": "管网改造", "unit": "镇水务站"},
+    )[0]
+
+
+def _pending_update(w: World) -> ProgressUpdate:
+    return ProgressUpdate.objects.get_or_create(
+        project=_unit_project(w), on=datetime.date(2026, 11, 1), defaults={"progress": 20}
+    )[0]
+
+
+def _photo(w: World, *, approved: bool) -> str:
+    update = _pending_update(w)
+    if approved:
+        update.state = UpdateState.APPROVED
+        update.save()
+    return UpdatePhoto.objects.create(
+        update=update, image=ContentFile(PNG, name="p.jpg"), token=f"photo-{approved}"
+    ).token
+
+
 MATRIX = [
     Row("home", ALL, lambda w: {}),
     Row("public_list", ALL, body),
@@ -275,6 +302,31 @@ MATRIX = [
                 code="T-MATRIX", defaults={"body": w.cast.body, "year": 2027, "title": "跟踪项目"}
             )[0].code
         },
+    ),
+    # Implementation: staff, auditors and stations read; a unit reports on its own projects only.
+    Row("implementation_index", STAFF | {"unit"}, body),
+    Row("project_report", {"unit"}, lambda w: {**body(w), "code": _unit_project(w).code}),
+    Row(
+        "project_report",
+        {"unit"},
+        lambda w: {**body(w), "code": _unit_project(w).code},
+        post=lambda w: {"on": "2026-11-01", "progress": "30"},
+        label="project_report:post",
+    ),
+    Row("update_review", {"congress"}, lambda w: {**body(w), "pk": _pending_update(w).pk}),
+    Row(
+        "update_review",
+        {"congress"},
+        lambda w: {**body(w), "pk": _pending_update(w).pk},
+        post=lambda w: {"decision": "approve"},
+        label="update_review:post",
+    ),
+    Row("progress_photo", STAFF | {"unit"}, lambda w: {"token": _photo(w, approved=False)}),
+    Row(
+        "progress_photo",
+        ALL,
+        lambda w: {"token": _photo(w, approved=True)},
+        label="progress_photo:reviewed",
     ),
     Row("session_index", READERS, body),
     # Each role's home; accounts and roles: congress staff run them, auditors read the list.
@@ -411,6 +463,7 @@ def _snapshot() -> tuple[Any, ...]:
         sum(c.sources.count() for c in Candidate.objects.all()),
         list(User.objects.order_by("pk").values_list("pk", "password")),
         list(Membership.objects.order_by("pk").values_list("pk", "user_id", "role")),
+        list(ProgressUpdate.objects.order_by("pk").values_list("pk", "state")),
     )
 
 

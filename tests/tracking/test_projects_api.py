@@ -235,11 +235,9 @@ def test_an_overdue_milestone_is_red_with_its_reasons_in_words(cast: Cast) -> No
     milestone(project, "build", D(2027, 6, 10), title="主体完工")
     properties = features(on=ON)[0]["properties"]
     assert properties["colour"] == "red" and properties["urgent"] is True
-    overdue = "Milestone “%(name)s” is %(days)d days overdue."
-    due = "Milestone “%(name)s” is due in %(days)d days."
     assert properties["reasons"] == [
-        zh(overdue) % {"name": "完成设计", "days": 12},
-        zh(due) % {"name": "主体完工", "days": 9},
+        "时间节点“完成设计”已逾期 12 天。",
+        "时间节点“主体完工”还有 9 天到期。",
     ]
     english = get(LIST, "en", on=ON).json()["features"][0]["properties"]
     assert english["reasons"] == [

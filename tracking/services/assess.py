@@ -74,8 +74,9 @@ def window(project: TrackedProject) -> tuple[datetime.date, datetime.date]:
 
 
 def facts_of(project: TrackedProject) -> colours.ProjectFacts:
-    updates: Iterable[ProgressUpdate] = getattr(project, "reviewed_updates", None) or reviewed(
-        project.updates.all()
+    prefetched: list[ProgressUpdate] | None = getattr(project, "reviewed_updates", None)
+    updates: Iterable[ProgressUpdate] = (
+        prefetched if prefetched is not None else reviewed(project.updates.all())
     )
     start, completion = window(project)
     return colours.ProjectFacts(
