@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from ballots.models import Round, RoundStatus
 from projects.access import Access, access_for, require
 from projects.http import AuthenticatedHttpRequest
-from projects.models import Body, Candidate, Membership, Role, Status
+from projects.models import Body, Membership, Role, Status
 from projects.selectors import published_years, work_candidates
+from tracking.models import ProgressUpdate, TrackedProject, UpdateState
 
 
 @dataclass
@@ -63,10 +64,15 @@ def _staff(access: Access) -> Section:
                 _url("candidate_index", access) + "?status=submitted",
             ),
             (_("Sessions and voting"), _url("session_index", access)),
+            (_("Implementation"), _url("implementation_index", access)),
             (_("Accounts and roles"), _url("account_index", access)),
             (_("Staff action log"), _url("action_log", access)),
         ],
     )
+    pending = ProgressUpdate.objects.filter(
+        project__body=access.body, state=UpdateState.PENDING
+    ).count()
+    section.facts.append((_("Progress updates awaiting review"), pending))
     if years:
         section.links.insert(
             1,
@@ -146,21 +152,19 @@ def _representative(access: Access) -> Section:
 
 
 def _unit(access: Access, units: list[str]) -> Section:
-    named = Candidate.objects.filter(
-        body=access.body, implementing_unit__in=units, status=Status.CANDIDATE
-    ).count()
+    mine = TrackedProject.objects.filter(body=access.body, unit__in=units, parent__isnull=True)
+    returned = ProgressUpdate.objects.filter(project__in=mine, state=UpdateState.RETURNED).count()
     return Section(
         role=_("Implementing unit · %(units)s") % {"units": "、".join(units)},
         about=_(
             "You carry out the livelihood projects the representatives select, and report their "
-            "progress."
+            "progress: staff review each report before it is public."
         ),
-        facts=[(_("Candidates naming your unit"), named)],
-        links=[(_("Published candidates and results"), _url("public_list", access))],
-        later=_(
-            "Reporting progress, milestones and photos of your projects will be here once "
-            "implementation tracking is in service. There is nothing to do here yet."
-        ),
+        facts=[
+            (_("Your projects"), mine.count()),
+            (_("Reports sent back to you"), returned),
+        ],
+        links=[(_("Report progress"), _url("implementation_index", access))],
     )
 
 
