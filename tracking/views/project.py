@@ -1,0 +1,108 @@
+"""A tracked project's public page: its facts and plan, the colour today and why, progress against
+the schedule, the milestones (planned and done), reviewed updates with their photos, its sub-items,
+its colour history and the vote that selected it. Only reviewed data: pending or returned updates
+never show, and a milestone done after today is still open."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tracking.models import ProgressUpdate, TrackedProject, UpdateState
+from tracking.rules import colours
+from tracking.rules.colours import MilestoneState, milestone_state, round1, warning_window
+from tracking.services.assess import assess, policy_of, reasons_in_words, window, with_facts
+
+TONE = {
+    MilestoneState.DONE: "ok",
+    MilestoneState.OVERDUE: "bad",
+    MilestoneState.DUE: "warn",
+    MilestoneState.UPCOMING: "",
+}
+
+
+def _state_words(state: MilestoneState) -> str:
+    return {
+        MilestoneState.DONE: _("Done"),
+        MilestoneState.OVERDUE: _("Overdue"),
+        MilestoneState.DUE: _("Due soon"),
+        MilestoneState.UPCOMING: _("Not yet due"),
+    }[state]
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    title: str
+    planned: datetime.date
+    done: datetime.date | None  # as known today
+    state: str
+    words: str
+    tone: str
+
+
+@dataclass(frozen=True)
+class SubItemRow:
+    project: TrackedProject
+    colour: str | None
+    progress: float
+    expected: float
+
+
+def project_page(request: HttpRequest, code: str) -> HttpResponse:
+    today = timezone.localdate()
+    project = get_object_or_404(
+        with_facts(TrackedProject.objects.select_related("body", "source_round__session")),
+        code=code,
+        parent__isnull=True,
+    )
+    assessment = assess(project, today)
+    warn_days = warning_window(policy_of(project))
+    milestones = []
+    for m in project.milestones.all():
+        done = m.done if m.done is not None and m.done <= today else None
+        state = milestone_state(
+            colours.Milestone(m.code, m.title, m.planned, m.weight, m.done), today, warn_days
+        )
+        milestones.append(
+            MilestoneRow(m.title, m.planned, done, state.value, _state_words(state), TONE[state])
+        )
+    updates = (
+        ProgressUpdate.objects.filter(project=project, state=UpdateState.APPROVED)
+        .prefetch_related("photos")
+        .order_by("-on", "-reviewed_at", "-pk")
+    )
+    sub_items = []
+    for sub in with_facts(project.sub_items.order_by("code")):
+        sub_assessment = assess(sub, today)
+        sub_items.append(
+            SubItemRow(
+                sub,
+                sub_assessment.colour.value if sub_assessment.colour is not None else None,
+                round1(sub_assessment.progress),
+                round1(sub_assessment.expected),
+            )
+        )
+    start, completion = window(project)
+    history = project.colour_changes.filter(on__lte=today).order_by("-on", "-pk")
+    return render(
+        request,
+        "tracking/project_page.html",
+        {
+            "project": project,
+            "today": today,
+            "colour": assessment.colour.value if assessment.colour is not None else None,
+            "reasons": reasons_in_words(project, assessment),
+            "progress": round1(assessment.progress),
+            "expected": round1(assessment.expected),
+            "start": start,
+            "completion": completion,
+            "milestones": milestones,
+            "updates": updates,
+            "sub_items": sub_items,
+            "history": history,
+            "round": project.source_round,
+        },
+    )
