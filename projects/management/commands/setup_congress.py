@@ -1,5 +1,6 @@
 """manage.py setup_congress — first run: a congress, its stations and its first staff account."""
 
+import os
 import re
 from typing import Any
 
@@ -41,8 +42,10 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
         parser.add_argument(
             "--site-url",
-            default="",
-            help="Where the site is served, to print the sign-in address (e.g. https://rd.example.cn)",
+            default=os.environ.get("SITE_URL")
+            or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}",
+            help="Where the site is served, for the addresses printed "
+            "(default: $SITE_URL, else http://127.0.0.1:$PORT, PORT defaulting to 8000)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
