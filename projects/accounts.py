@@ -58,7 +58,7 @@ def _check_role(
     station: Station | None,
     unit: str,
     representative: Representative | None,
-    user: User | None,
+    user: User,
 ) -> None:
     if role == Role.STATION_STAFF and (station is None or station.body_id != body.pk):
         raise Refused(
@@ -71,9 +71,7 @@ def _check_role(
     if representative is not None:
         if role != Role.REPRESENTATIVE or representative.body_id != body.pk:
             raise Refused("not_a_representative", _("Choose a representative of this congress."))
-        if representative.user_id is not None and representative.user_id != getattr(
-            user, "pk", None
-        ):
+        if representative.user_id is not None and representative.user_id != user.pk:
             raise Refused(
                 "representative_has_account",
                 _("%(name)s already has an account.") % {"name": representative.name},
@@ -89,6 +87,9 @@ def _grant(
     unit: str,
     representative: Representative | None,
 ) -> Membership:
+    _check_role(
+        body=body, role=role, station=station, unit=unit, representative=representative, user=user
+    )
     held = Membership.objects.filter(user=user, body=body, role=role, station=station)
     if held.exists():
         raise Refused("role_held", _("%(user)s already holds this role.") % {"user": user})
@@ -121,9 +122,6 @@ def account_create(
             "username_taken",
             _("The user name “%(name)s” is taken; choose another.") % {"name": username},
         )
-    _check_role(
-        body=body, role=role, station=station, unit=unit, representative=representative, user=None
-    )
     password = initial_password()
     user = User(username=username, first_name=full_name.strip(), email=email.strip())
     validate_password(password, user)
@@ -158,9 +156,6 @@ def role_grant(
     unit: str = "",
     representative: Representative | None = None,
 ) -> Membership:
-    _check_role(
-        body=body, role=role, station=station, unit=unit, representative=representative, user=user
-    )
     membership = _grant(
         body=body,
         user=user,

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
-from ballots.models import Item, Round
+from ballots.models import Item, Round, RoundStatus
 from ballots.rules.terms import Kind, Outcome
 from projects.action_log import action_record
 from projects.models import Candidate
@@ -126,12 +126,14 @@ def on_round_closed(sender: object, round_: Round, **_kwargs: object) -> None:
 def projects_from_all_rounds() -> int:
     """Every final result's projects, for rounds closed before tracking or missed at close."""
     made = 0
-    for round_ in Round.objects.filter(kind=Kind.SELECTION, status="closed").select_related(
-        "session__body"
-    ):
-        if (
-            is_final(round_)
-            and not TrackedProject.objects.filter(source_round__in=_chain(round_)).exists()
-        ):
+    # Only the last rounds of final chains: the sweep runs this each time, over every year.
+    finals = Round.objects.filter(
+        kind=Kind.SELECTION,
+        status=RoundStatus.CLOSED,
+        followers__isnull=True,
+        tally__outcome=Outcome.FINAL,
+    ).select_related("session__body")
+    for round_ in finals:
+        if not TrackedProject.objects.filter(source_round__in=_chain(round_)).exists():
             made += len(projects_from_round(round_))
     return made

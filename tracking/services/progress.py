@@ -17,13 +17,13 @@ from projects.models import Body
 from tracking.models import (
     Milestone,
     ProgressUpdate,
-    ProjectStatus,
     TrackedProject,
     TrackingAction,
     UpdateState,
 )
 from tracking.progress_file import UpdateSpec
 from tracking.services.plans import changed_meanwhile
+from tracking.services.updates import status_set
 
 
 def progress_import(
@@ -78,10 +78,7 @@ def _store(specs: Sequence[UpdateSpec], actor: User | None, subject: str) -> lis
             )
         )
         if spec.status:
-            project.status = spec.status
-            if spec.status == ProjectStatus.COMPLETED:
-                project.completion = project.completed_on = spec.on
-            project.save(update_fields=["status", "completion", "completed_on"])
+            status_set(project, spec.status, spec.on)
         _body, codes = touched.setdefault(project.body_id, (project.body, []))
         if project.code not in codes:
             codes.append(project.code)

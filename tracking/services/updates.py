@@ -134,9 +134,12 @@ def apply_update(project: TrackedProject, update: ProgressUpdate) -> None:
             done=datetime.date.fromisoformat(done["done"])
         )
     if update.status and update.status != project.status:
-        project.status = update.status
-        fields = ["status"]
-        if update.status == ProjectStatus.COMPLETED:
-            project.completion = project.completed_on = update.on
-            fields += ["completion", "completed_on"]
-        project.save(update_fields=fields)
+        status_set(project, update.status, update.on)
+
+
+def status_set(project: TrackedProject, status: str, on: datetime.date) -> None:
+    """A reported status reaches the project; `completed` also makes `on` its completion."""
+    project.status = status
+    if status == ProjectStatus.COMPLETED:
+        project.completion = project.completed_on = on
+    project.save(update_fields=["status", "completion", "completed_on"])

@@ -3,11 +3,17 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from projects.errors import Refused
-from tracking.plan_file import FileRefused, read_plan_file
+from tracking.management.file_import import imported
+from tracking.models import TrackedProject
+from tracking.plan_file import PlanSpec, read_plan_file
 from tracking.services.plans import plans_import
+
+
+def _checked_and_stored(raw: bytes) -> tuple[list[PlanSpec], list[TrackedProject]]:
+    specs = read_plan_file(raw)
+    return specs, plans_import(specs)
 
 
 class Command(BaseCommand):
@@ -20,18 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}") from None
-        try:
-            specs = read_plan_file(raw)
-            projects = plans_import(specs)
-        except FileRefused as refused:
-            raise CommandError("\n".join(refused.problems)) from None
-        except Refused as refused:
-            raise CommandError(refused.detail) from None
+        specs, projects = imported(options["file"], _checked_and_stored)
         new = sum(1 for spec in specs if spec.new)
         milestones = sum(len(spec.milestones) for spec in specs)
         self.stdout.write(

@@ -3,10 +3,9 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from projects.errors import Refused
-from tracking.plan_file import FileRefused
+from tracking.management.file_import import imported
 from tracking.progress_file import read_progress_file
 from tracking.services.progress import progress_import
 
@@ -21,17 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}") from None
-        try:
-            updates = progress_import(read_progress_file(raw))
-        except FileRefused as refused:
-            raise CommandError("\n".join(refused.problems)) from None
-        except Refused as refused:
-            raise CommandError(refused.detail) from None
+        updates = imported(options["file"], lambda raw: progress_import(read_progress_file(raw)))
         projects = sorted({u.project.code for u in updates})
         self.stdout.write(
             f"Imported {len(updates)} progress updates of {len(projects)} projects: "
