@@ -257,6 +257,16 @@ class TrackingAction(models.TextChoices):
     PROGRESS_IMPORTED = "progress_imported", _("Progress imported")
     UPDATE_REVIEWED = "update_reviewed", _("Progress update reviewed")
     COLOURS_SWEPT = "colours_swept", _("Warning colours swept")
+    PROJECT_ADDED = "project_added", _("Project added by a congress decision")
+    PLAN_EDITED = "plan_edited", _("Implementation plan edited")
+    PLAN_CHANGED = "plan_changed", _("Plan changed (adjusted, paused, stopped or resumed)")
+    POLICY_SET = "policy_set", _("Warning policy set")
+    URGENT_SET = "urgent_set", _("Urgent mark (绿色通道) set or lifted")
+    GROUP_CHANGED = "group_changed", _("Supervision group changed")
+    TASK_CLOSED = "task_closed", _("Supervision task closed")
+    LEDGER_ENTRY_ADDED = "ledger_entry_added", _("Ledger entry added")
+    LEDGER_ENTRY_CLOSED = "ledger_entry_closed", _("Ledger entry closed")
+    BOUNDARY_UPLOADED = "boundary_uploaded", _("Map boundary uploaded")
 
 
 class TaskKind(models.TextChoices):
@@ -325,3 +335,86 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class PlanChangeKind(models.TextChoices):
+    ADJUST = "adjust", _("Adjusted (调整)")
+    PAUSE = "pause", _("Paused (暂缓)")
+    STOP = "stop", _("Stopped (终止)")
+    RESUME = "resume", _("Resumed")
+
+
+class PlanChange(models.Model):
+    """A decided change of plan: who decided it, when and why, and the notice the public reads."""
+
+    project = models.ForeignKey(
+        TrackedProject, on_delete=models.CASCADE, related_name="plan_changes"
+    )
+    kind = models.CharField(_("change"), max_length=8, choices=PlanChangeKind.choices)
+    meeting = models.CharField(_("decided by (meeting)"), max_length=200)
+    decided_on = models.DateField(_("decided on"))
+    reason = models.TextField(_("reason"))
+    notice = models.TextField(_("public notice"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("change of plan")
+        verbose_name_plural = _("changes of plan")
+        ordering = ["project", "decided_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.project}"
+
+
+class Ledger(models.TextChoices):
+    PROBLEM = "problem", _("Problems (问题清单)")
+    RESPONSIBILITY = "responsibility", _("Responsibilities (责任清单)")
+    RECTIFICATION = "rectification", _("Rectifications (整改清单)")
+
+
+class LedgerEntry(models.Model):
+    """One line of a project's three ledgers; open until closed with its outcome."""
+
+    project = models.ForeignKey(
+        TrackedProject, on_delete=models.CASCADE, related_name="ledger_entries"
+    )
+    ledger = models.CharField(_("ledger"), max_length=16, choices=Ledger.choices)
+    text = models.TextField(_("entry"))
+    owner = models.CharField(_("owner"), max_length=120, blank=True)
+    due = models.DateField(_("due"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["project", "ledger", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_ledger_display()} · {self.text[:30]}"
+
+
+class Boundary(models.Model):
+    """The congress's area as GeoJSON, drawn on the offline map when no tile source is set."""
+
+    body = models.OneToOneField(Body, on_delete=models.CASCADE, related_name="boundary")
+    name = models.CharField(_("file name"), max_length=200, blank=True)
+    geojson = models.JSONField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("map boundary")
+        verbose_name_plural = _("map boundaries")
+
+    def __str__(self) -> str:
+        return f"{self.body} · {self.name}"

@@ -26,4 +26,9 @@ urlpatterns = [
         name="update_review",
     ),
     path("progress-photos/<str:token>", implementation.photo_file, name="progress_photo"),
+    # -- map and boundary --
+    # -- ranking --
+    # -- supervision: dashboard, policy, tasks, groups --
+    # -- plans: editing, Excel uploads, changes of plan --
+    # -- ledgers and circulars --
 ]

@@ -328,6 +328,11 @@ MATRIX = [
         lambda w: {"token": _photo(w, approved=True)},
         label="progress_photo:reviewed",
     ),
+    # -- map and boundary --
+    # -- ranking --
+    # -- supervision: dashboard, policy, tasks, groups --
+    # -- plans: editing, Excel uploads, changes of plan --
+    # -- ledgers and circulars --
     Row("session_index", READERS, body),
     # Each role's home; accounts and roles: congress staff run them, auditors read the list.
     Row("work_home", ALL - {"anonymous", "outsider", "stranger_staff"}, body),
