@@ -114,6 +114,8 @@ class TrackedProject(PolicyFields):
     safeguards = models.TextField(_("safeguards"), blank=True)
     urgent = models.BooleanField(_("urgent (绿色通道)"), default=False)
     plan_set_at = models.DateTimeField(null=True, blank=True)  # None: no plan published yet
+    # A plan being edited in the work area, as one plan-file record; public only once published.
+    draft_plan = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
