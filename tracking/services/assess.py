@@ -15,26 +15,39 @@ from tracking.models import (
     PolicyFields,
     PolicyKind,
     ProgressUpdate,
+    ProjectStatus,
     SupervisionPolicy,
     TrackedProject,
     UpdateState,
 )
 from tracking.rules import colours
 from tracking.rules.colours import Assessment, Code, Reason
+from tracking.rules.rollup import Part, Series, rolled_up
 
 
 def reviewed(updates: QuerySet[ProgressUpdate]) -> QuerySet[ProgressUpdate]:
     return updates.filter(state=UpdateState.APPROVED).order_by("on", "reviewed_at", "pk")
 
 
+_REVIEWED = reviewed(ProgressUpdate.objects.all())
+
+
+def live_parts(projects: QuerySet[TrackedProject]) -> QuerySet[TrackedProject]:
+    """Sub-items whose progress rolls up: a stopped one is no longer part of the work."""
+    return projects.exclude(status=ProjectStatus.STOPPED).order_by("code")
+
+
 def with_facts(projects: QuerySet[TrackedProject]) -> QuerySet[TrackedProject]:
     """The projects with everything an assessment reads, in a fixed number of queries."""
     return projects.select_related("body__supervision_policy", "source_round").prefetch_related(
         Prefetch("milestones", queryset=Milestone.objects.order_by("planned", "code")),
+        Prefetch("updates", queryset=_REVIEWED, to_attr="reviewed_updates"),
         Prefetch(
-            "updates",
-            queryset=reviewed(ProgressUpdate.objects.all()),
-            to_attr="reviewed_updates",
+            "sub_items",
+            queryset=live_parts(TrackedProject.objects.all()).prefetch_related(
+                Prefetch("updates", queryset=_REVIEWED, to_attr="reviewed_updates")
+            ),
+            to_attr="live_sub_items",
         ),
     )
 
@@ -73,11 +86,26 @@ def window(project: TrackedProject) -> tuple[datetime.date, datetime.date]:
     return start, max(start, completion)
 
 
-def facts_of(project: TrackedProject) -> colours.ProjectFacts:
+def _series(project: TrackedProject) -> tuple[tuple[datetime.date, Decimal], ...]:
     prefetched: list[ProgressUpdate] | None = getattr(project, "reviewed_updates", None)
     updates: Iterable[ProgressUpdate] = (
         prefetched if prefetched is not None else reviewed(project.updates.all())
     )
+    return tuple((u.on, u.progress) for u in updates)
+
+
+def progress_series(project: TrackedProject) -> Series:
+    """The reviewed progress the colour reads: a parent with sub-items rolls theirs up by share
+    (its own figures would count the same work twice); any other project, its own updates."""
+    parts: list[TrackedProject] | None = getattr(project, "live_sub_items", None)
+    if parts is None:
+        parts = list(live_parts(project.sub_items.all()))
+    if not parts:
+        return _series(project)
+    return rolled_up([Part(p.share, _series(p)) for p in parts])
+
+
+def facts_of(project: TrackedProject) -> colours.ProjectFacts:
     start, completion = window(project)
     return colours.ProjectFacts(
         status=project.status,
@@ -87,7 +115,7 @@ def facts_of(project: TrackedProject) -> colours.ProjectFacts:
             colours.Milestone(m.code, m.title, m.planned, m.weight, m.done)
             for m in project.milestones.all()
         ),
-        updates=tuple((u.on, u.progress) for u in updates),
+        updates=progress_series(project),
         urgent=project.urgent,
         policy=policy_of(project),
     )
