@@ -9,7 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import Cast
+from projects.models import Role
+from projects.roles import membership_grant
+from tests.conftest import Cast, client_for
 from tracking.models import ProgressUpdate, ProjectStatus, TrackedProject, UpdateState
 
 DAY = datetime.timedelta(days=1)
@@ -71,3 +73,16 @@ def test_the_parents_page_shows_the_rolled_up_progress_and_each_sub_item(
     html = Client().get(reverse("project_page", kwargs={"code": parent.code})).content.decode()
     assert re.search(r'class="fill colour-\w+" width="35(\.0)?"', html)
     assert "WATER-1" in html and "镇城建办" in html
+
+
+def test_a_unit_reports_on_its_own_sub_item(parent: TrackedProject, cast: Cast) -> None:
+    membership_grant(
+        user=cast.outsider, body=cast.body, role=Role.IMPLEMENTING_UNIT, unit="镇城建办"
+    )
+    page = client_for(cast.outsider).get(
+        reverse("implementation_index", kwargs={"body": cast.body.slug})
+    )
+    html = page.content.decode()
+    assert "WATER-2" in html and "WATER-1" not in html
+    report = reverse("project_report", kwargs={"body": cast.body.slug, "code": "WATER-2"})
+    assert report in html

@@ -33,9 +33,11 @@ def _access(request: AuthenticatedHttpRequest, body: str) -> tuple[Access, set[s
 def implementation_index(request: AuthenticatedHttpRequest, body: str) -> HttpResponse:
     """Staff, auditors and stations read every project; a unit sees its own, to report on."""
     access, units = _access(request, body)
-    projects = TrackedProject.objects.filter(body=access.body, parent__isnull=True)
-    if not access.has_work_area:
-        projects = projects.filter(unit__in=units)
+    projects = TrackedProject.objects.filter(body=access.body)
+    if access.has_work_area:
+        projects = projects.filter(parent__isnull=True)  # sub-items are parts of their parent
+    else:
+        projects = projects.filter(unit__in=units)  # a unit reports on its own sub-items too
     projects = with_facts(
         projects.annotate(pending=Count("updates", filter=Q(updates__state=UpdateState.PENDING)))
     ).order_by("-year", "code")

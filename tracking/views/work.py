@@ -152,7 +152,7 @@ def _representative(access: Access) -> Section:
 
 
 def _unit(access: Access, units: list[str]) -> Section:
-    mine = TrackedProject.objects.filter(body=access.body, unit__in=units, parent__isnull=True)
+    mine = TrackedProject.objects.filter(body=access.body, unit__in=units)  # sub-items too
     returned = ProgressUpdate.objects.filter(project__in=mine, state=UpdateState.RETURNED).count()
     return Section(
         role=_("Implementing unit · %(units)s") % {"units": "、".join(units)},
