@@ -13,13 +13,11 @@ import random
 import re
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import urllib.request
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,7 +25,7 @@ from urllib.parse import urlsplit
 import psycopg
 import websockets
 
-from ballots.bench.asgi_process import ROOT, free_port, start_server
+from ballots.bench.tools import Timings, bench_env, drive, manage, postgres_database, serving
 from ballots.rules.terms import OPTIONS, Kind, Secrecy
 
 PROBES = 5  # cards kept back to time the hall update one cast at a time
@@ -46,18 +44,10 @@ class Plan:
 
 @dataclass
 class Figures:
-    ok: int = 0
-    errors: dict[int, int] = field(default_factory=dict)
-    seconds: float = 0.0
-    latencies: list[float] = field(default_factory=list)
+    casts: Timings = field(default_factory=Timings)
     hall_delays: list[float] = field(default_factory=list)
     ceiling_tps: float = 0.0
     tallied: int = -1
-
-
-def _admin(postgres: str, sql: str) -> None:
-    with psycopg.connect(f"{postgres}/postgres", autocommit=True) as connection:
-        connection.execute(sql.encode())
 
 
 class Bench:
@@ -65,42 +55,19 @@ class Bench:
         self.plan = plan
         self.say = say
         self.database = f"minsheng_bench_{os.getpid()}"
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": f"{plan.postgres}/{self.database}",
-            "REDIS_URL": plan.redis,
-            "REDIS_PREFIX": f"bench{os.getpid()}",
-            "SECRET_KEY": "bench-only",
-            "SIGNING_KEK": "bench-only-key-encryption-key-0123456789",
-            "DEBUG": "false",
-            "LOG_LEVEL": "ERROR",
-        }
-        self.servers: list[subprocess.Popen[bytes]] = []
+        self.env = bench_env(
+            f"{plan.postgres}/{self.database}",
+            REDIS_URL=plan.redis,
+            REDIS_PREFIX=f"bench{os.getpid()}",
+        )
         self.work = Path(tempfile.mkdtemp(prefix="minsheng-bench-"))
 
     def manage(self, *args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr}")
-        return done.stdout
+        return manage(self.env, *args)
 
     def run(self) -> Figures:
-        _admin(self.plan.postgres, f"CREATE DATABASE {self.database}")
-        try:
+        with postgres_database(self.plan.postgres, self.database, keep=self.plan.keep):
             return self._run()
-        finally:
-            for server in self.servers:
-                server.terminate()
-            for server in self.servers:
-                server.wait(timeout=15)
-            if not self.plan.keep:
-                _admin(self.plan.postgres, f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
 
     def _run(self) -> Figures:
         plan, figures = self.plan, Figures()
@@ -130,70 +97,55 @@ class Bench:
             ],
         }
         (self.work / "session.json").write_text(json.dumps(session, ensure_ascii=False))
+        # A session names an existing congress (import_session makes none).
+        self.manage(
+            "setup_congress",
+            "--code",
+            "bench",
+            "--name",
+            "bench",
+            "--username",
+            "bench-staff",
+            "--staff-name",
+            "基准",
+        )
         self.manage("import_session", str(self.work / "session.json"))
         self.manage("checkin", f"S-{round_code}", "--all")
         self.manage("issue_credentials", round_code, "--out", str(self.work / "cards.csv"))
         with (self.work / "cards.csv").open() as cards:
             codes = [row[0] for row in list(csv.reader(cards))[1:]]
         self.manage("open_round", round_code)
-        ports = self._start_servers()
+        with serving(self.plan.servers, self.env) as ports:
+            self._vote(figures, ports, round_code, codes)
+        figures.ceiling_tps = self._pgbench()
+        return figures
+
+    def _vote(self, figures: Figures, ports: list[int], round_code: str, codes: list[str]) -> None:
         hall = HallWatcher(ports[0], round_code)
         hall.start()
         probes, codes = codes[:PROBES], codes[PROBES:]
         self.say(
-            f"Casting {len(codes)} ballots from {plan.clients} clients on {len(ports)} servers …"
+            f"Casting {len(codes)} ballots from {self.plan.clients} clients "
+            f"on {len(ports)} servers …"
         )
-        self._cast_all(figures, ports, round_code, codes)
+        items = self.plan.items
+
+        def one(connection: http.client.HTTPConnection, code: str) -> int:
+            return cast(connection.port, round_code, code, _random_choices(items), connection)[0]
+
+        figures.casts = drive(one, codes, ports=ports, clients=self.plan.clients, ok=201)
         time.sleep(1.0)  # let the last coalesced notice pass
         for n, code in enumerate(probes, start=1):
             started = time.monotonic()
-            status, _ = cast(ports[0], round_code, code, _random_choices(plan.items))
+            status, _ = cast(ports[0], round_code, code, _random_choices(items))
             if status == 201:
-                figures.hall_delays.append(hall.wait_for(figures.ok + n, started))
+                figures.hall_delays.append(hall.wait_for(figures.casts.ok + n, started))
         hall.stop()
         self.manage("close_round", round_code)
         with urllib.request.urlopen(
             f"http://127.0.0.1:{ports[0]}/api/v1/rounds/{round_code}/tally"
         ) as r:
             figures.tallied = json.load(r)["ballots_cast"] - len(figures.hall_delays)
-        figures.ceiling_tps = self._pgbench()
-        return figures
-
-    def _start_servers(self) -> list[int]:
-        ports = [free_port() for _ in range(self.plan.servers)]
-        self.servers = [start_server(port, self.env) for port in ports]
-        return ports
-
-    def _cast_all(
-        self, figures: Figures, ports: list[int], round_code: str, codes: list[str]
-    ) -> None:
-        lock = threading.Lock()
-        local = threading.local()
-
-        def one(index_code: tuple[int, str]) -> None:
-            index, code = index_code
-            port = ports[index % len(ports)]
-            if getattr(local, "port", None) != port:
-                local.connection, local.port = (
-                    http.client.HTTPConnection("127.0.0.1", port, timeout=120),
-                    port,
-                )
-            started = time.monotonic()
-            status, _ = cast(
-                port, round_code, code, _random_choices(self.plan.items), local.connection
-            )
-            elapsed = time.monotonic() - started
-            with lock:
-                figures.latencies.append(elapsed)
-                if status == 201:
-                    figures.ok += 1
-                else:
-                    figures.errors[status] = figures.errors.get(status, 0) + 1
-
-        started = time.monotonic()
-        with ThreadPoolExecutor(max_workers=self.plan.clients) as pool:
-            list(pool.map(one, enumerate(codes)))
-        figures.seconds = time.monotonic() - started
 
     def _pgbench(self) -> float:
         """PostgreSQL's own rate of one-row insert transactions from as many clients."""
@@ -298,17 +250,15 @@ class HallWatcher:
 
 
 def report(plan: Plan, f: Figures) -> list[str]:
-    lat = sorted(f.latencies) or [0.0]
-    p50 = statistics.median(lat) * 1000
-    p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))] * 1000
-    rate = f.ok / f.seconds if f.seconds else 0.0
+    casts = f.casts
+    rate = casts.rate
     delays = [d for d in f.hall_delays if d == d]
     lines = [
         f"plan: {plan.voters} representatives × {plan.items} items, "
         f"{plan.clients} concurrent tablets, {plan.servers} uvicorn processes, PostgreSQL + Redis",
-        f"ballots: {f.ok} stored, errors {f.errors or 0}, in {f.seconds:.2f} s "
-        f"→ {rate:.1f} ballots/s ({'within' if f.seconds <= 60 else 'NOT within'} one minute)",
-        f"latency per cast: p50 {p50:.0f} ms, p99 {p99:.0f} ms",
+        f"ballots: {casts.ok} stored, errors {casts.errors or 0}, in {casts.seconds:.2f} s "
+        f"→ {rate:.1f} ballots/s ({'within' if casts.seconds <= 60 else 'NOT within'} one minute)",
+        f"latency per cast: p50 {casts.p50_ms():.0f} ms, p99 {casts.p99_ms():.0f} ms",
         "hall screen update after a cast (WebSocket): "
         + (
             f"p50 {statistics.median(delays) * 1000:.0f} ms, max {max(delays) * 1000:.0f} ms"
@@ -320,7 +270,7 @@ def report(plan: Plan, f: Figures) -> list[str]:
         f"our casting rate is {100 * rate / f.ceiling_tps:.1f}% of it"
         if f.ceiling_tps
         else "pgbench gave no figure",
-        f"tally after close: {f.tallied} ballots counted for {f.ok} acknowledged"
-        + (" ✓" if f.tallied == f.ok else " ✗ MISMATCH"),
+        f"tally after close: {f.tallied} ballots counted for {casts.ok} acknowledged"
+        + (" ✓" if f.tallied == casts.ok else " ✗ MISMATCH"),
     ]
     return lines
