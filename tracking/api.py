@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from ballots.models import Round
 from ballots.session_file import CODE
+from projects.models import Category
 from tracking.models import ColourChange, TrackedProject
 from tracking.rules.colours import Colour, milestone_state, round1, warning_window
 from tracking.services.assess import (
@@ -44,6 +45,7 @@ STATUS_OF_CODE = {
 DAY = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
 YEAR = re.compile(r"\A\d{4}\Z")
 COLOURS = frozenset(c.value for c in Colour)
+CATEGORIES = frozenset(Category.values)  # the candidate's category: an optional filter
 MAX_CHAIN = 32  # rounds in one chain (a round, its runoffs, its rounds for places left): far above
 
 
@@ -120,6 +122,15 @@ def _filtered(request: HttpRequest) -> tuple[QuerySet[TrackedProject], str]:
                 _("“round” must be a round's id: letters, digits, - and _, at most 64."),
             )
         projects = projects.filter(source_round__in=_chain(round_code))
+    category = request.GET.get("category", "").strip()
+    if category:
+        if category not in CATEGORIES:
+            raise BadParameter(
+                "bad_request",
+                _("“category” must be one of: %(categories)s.")
+                % {"categories": ", ".join(Category.values)},
+            )
+        projects = projects.filter(candidate__category=category)
     colour = request.GET.get("colour", "").strip()
     if colour and colour not in COLOURS:
         raise BadParameter("bad_request", _("“colour” must be red, yellow or green."))
@@ -179,6 +190,8 @@ def _feature(
         "policy": policy_json(policy),
         "rating": {"average": None, "count": 0},  # residents' ratings arrive in a later change
         "evaluation": None,  # the last evaluation round's grade arrives in a later change
+        # An optional field: the category of the candidate it was voted as; null for a decision.
+        "category": project.candidate.category if project.candidate is not None else None,
         "url": request.build_absolute_uri(reverse("project_page", kwargs={"code": project.code})),
     }
     if detail:
@@ -216,7 +229,7 @@ def projects(request: HttpRequest) -> JsonResponse:
     except BadParameter as bad:
         return error(bad.code, bad.detail)
     features = []
-    for project in with_facts(chosen):
+    for project in with_facts(chosen).select_related("candidate"):
         feature = _feature(request, project, on)
         if colour and feature["properties"]["colour"] != colour:
             continue
@@ -236,6 +249,7 @@ def project(request: HttpRequest, code: str) -> JsonResponse:
         history = ColourChange.objects.filter(on__lte=on).order_by("on", "pk")
         found = (
             with_facts(TrackedProject.objects.filter(code=code, parent__isnull=True))
+            .select_related("candidate")
             .prefetch_related(Prefetch("colour_changes", queryset=history))
             .first()
         )

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from ballots.services.rounds import round_close, round_follow_up
-from projects.models import Body, Level
+from projects.models import Body, Candidate, Level
 from tests.conftest import Cast
 from tests.tracking.world import listed, voted
 from tests.voting import cast_ballot, open_with_cards
@@ -48,6 +48,7 @@ PROPERTIES = {
     "rating",
     "evaluation",
     "url",
+    "category",
 }
 
 
@@ -218,6 +219,19 @@ def test_it_filters_by_the_colour_on_the_day(cast: Cast) -> None:
     assert colours["DONE"] is None  # completed: no colour
 
 
+def test_it_gives_and_filters_by_the_category_of_the_candidate_voted_on(
+    cast: Cast, from_vote: list[TrackedProject]
+) -> None:
+    Candidate.objects.filter(tracked__code="R1-P2").update(category="education")
+    planned(cast, "DECIDED")
+    categories = {f["properties"]["id"]: f["properties"]["category"] for f in features()}
+    assert categories == {"R1-P1": "environment", "R1-P2": "education", "DECIDED": None}
+    assert one("R1-P2")["properties"]["category"] == "education"
+    assert ids(category="education") == ["R1-P2"]
+    assert ids(category="housing") == []
+    assert ids(category="") == ["DECIDED", "R1-P1", "R1-P2"]  # empty: no filter
+
+
 def test_only_reviewed_progress_shows(cast: Cast) -> None:
     project = planned(cast, policy_kind="progress")
     update(project, D(2027, 5, 1), 40, UpdateState.APPROVED)
@@ -339,6 +353,7 @@ def test_an_unknown_project_is_a_404_in_the_request_s_language(cast: Cast) -> No
         ({"colour": "blue"}, "bad_request"),
         ({"colour": "RED"}, "bad_request"),
         ({"round": "R 1"}, "bad_request"),
+        ({"category": "roads"}, "bad_request"),
     ],
 )
 def test_a_bad_parameter_is_a_400_that_says_why(
