@@ -1,7 +1,7 @@
 from django.urls import path
 
 from tracking import api
-from tracking.views import implementation, project, public, work
+from tracking.views import implementation, project, public, ranking, work
 
 urlpatterns = [
     path("work/<slug:body>/", work.work_home, name="work_home"),
@@ -28,6 +28,8 @@ urlpatterns = [
     path("progress-photos/<str:token>", implementation.photo_file, name="progress_photo"),
     # -- map and boundary --
     # -- ranking --
+    path("ranking/", ranking.ranking, name="ranking"),
+    path("projects/<code:code>/live/", ranking.project_live, name="project_live"),
     # -- supervision: dashboard, policy, tasks, groups --
     # -- plans: editing, Excel uploads, changes of plan --
     # -- ledgers and circulars --

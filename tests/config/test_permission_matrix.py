@@ -330,6 +330,9 @@ MATRIX = [
     ),
     # -- map and boundary --
     # -- ranking --
+    # The ranking and a project's live fragment are public, reviewed data only, like its page.
+    Row("ranking", ALL, lambda w: {}),
+    Row("project_live", ALL, lambda w: {"code": _unit_project(w).code}),
     # -- supervision: dashboard, policy, tasks, groups --
     # -- plans: editing, Excel uploads, changes of plan --
     # -- ledgers and circulars --

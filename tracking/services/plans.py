@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from projects.action_log import action_record
 from projects.errors import Refused
 from projects.models import Body
+from tracking import live
 from tracking.models import Milestone, ProjectStatus, TrackedProject, TrackingAction
 from tracking.plan_file import KEEP, MilestoneSpec, PlanSpec, congress_named
 from tracking.rules.colours import RED, WARN_DAYS, YELLOW
@@ -71,6 +72,7 @@ def _store(specs: Sequence[PlanSpec], actor: User | None, subject: str) -> list[
         codes.append(project.code)
         if spec.new:
             new.append(project.code)
+    live.after_commit(stored)  # a published plan moves the schedule: rankings and pages refetch
     for body, codes, new in touched.values():
         action_record(
             body=body,

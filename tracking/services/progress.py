@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from projects.action_log import action_record
 from projects.models import Body
+from tracking import live
 from tracking.models import (
     Milestone,
     ProgressUpdate,
@@ -82,6 +83,7 @@ def _store(specs: Sequence[UpdateSpec], actor: User | None, subject: str) -> lis
         _body, codes = touched.setdefault(project.body_id, (project.body, []))
         if project.code not in codes:
             codes.append(project.code)
+    live.after_commit(projects.values())  # reviewed as stored: rankings and pages refetch
     for body, codes in touched.values():
         action_record(
             body=body,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from projects.action_log import action_record
 from projects.errors import Refused
 from projects.models import Membership, Role
+from tracking import live
 from tracking.models import (
     ProgressUpdate,
     ProjectStatus,
@@ -112,6 +113,7 @@ def update_review(
     project = update.project
     if approve:
         apply_update(project, update)
+        live.after_commit([project])  # public now: its ranking and page refetch
     action_record(
         body=project.body,
         actor=reviewer,

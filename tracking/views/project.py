@@ -15,6 +15,7 @@ from tracking.models import ProgressUpdate, TrackedProject, UpdateState
 from tracking.rules import colours
 from tracking.rules.colours import MilestoneState, milestone_state, round1, warning_window
 from tracking.services.assess import assess, policy_of, reasons_in_words, window, with_facts
+from tracking.views.ranking import rank_of
 
 TONE = {
     MilestoneState.DONE: "ok",
@@ -97,6 +98,7 @@ def project_page(request: HttpRequest, code: str) -> HttpResponse:
             "reasons": reasons_in_words(project, assessment),
             "progress": round1(assessment.progress),
             "expected": round1(assessment.expected),
+            "rank": rank_of(project, today),  # by schedule, in its congress-year
             "start": start,
             "completion": completion,
             "milestones": milestones,
