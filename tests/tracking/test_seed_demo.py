@@ -8,9 +8,19 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 
 from ballots.models import Round
+from ballots.services.casting import ballot_cast
+from ballots.services.rounds import round_close
 from projects.models import Body, Candidate, CandidateList, Membership, Representative, Role, Status
+from tracking.models import (
+    ProgressUpdate,
+    SupervisionTask,
+    TrackedProject,
+    UpdatePhoto,
+    UpdateState,
+)
 
 VAR_CARDS = settings.BASE_DIR / "var" / "demo-cards.pdf"
 
@@ -91,3 +101,46 @@ def test_a_site_url_names_the_server_behind_a_proxy(
         ["pdftotext", str(_cards_pdf), "-"], capture_output=True, check=True
     ).stdout.decode()
     assert "https://renda.example.gov.cn/vote/" in text
+
+
+@pytest.mark.django_db
+def test_last_years_ten_projects_are_tracked_with_plans_progress_photos_and_every_colour(
+    _cards_pdf: Path,
+) -> None:
+    printed = _seed(_cards_pdf)
+    assert "10 projects being implemented" in printed
+    features = Client(HTTP_HOST="127.0.0.1").get("/api/v1/projects?year=2026").json()["features"]
+    shown = [f["properties"] for f in features]
+    assert len(shown) == 10 and all(f["geometry"] for f in features)
+    assert {p["colour"] for p in shown} == {"red", "yellow", "green", None}
+    assert {p["status"] for p in shown} == {"implementing", "paused", "completed"}
+    assert all(p["source"] and p["unit"] and p["completion"] for p in shown)
+    projects = TrackedProject.objects.filter(year=2026, parent=None)
+    assert all(p.plan_set_at and p.milestones.count() == 4 for p in projects)
+    assert TrackedProject.objects.filter(year=2026, parent__isnull=False).count() == 2
+    assert UpdatePhoto.objects.filter(update__state=UpdateState.APPROVED).count() == 2
+    assert ProgressUpdate.objects.filter(state=UpdateState.PENDING).count() == 1  # to review
+    red = [p for p in shown if p["colour"] == "red"]
+    assert SupervisionTask.objects.filter(project__code__in=[p["id"] for p in red]).exists()
+    _seed(_cards_pdf)  # again: nothing doubles
+    assert TrackedProject.objects.filter(year=2026, parent=None).count() == 10
+
+
+@pytest.mark.django_db
+def test_closing_this_years_demo_vote_tracks_its_selected_projects(_cards_pdf: Path) -> None:
+    _seed(_cards_pdf)
+    text = subprocess.run(
+        ["pdftotext", str(_cards_pdf), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    codes = sorted(set(re.findall(r"[A-Z2-9]{5}-[A-Z2-9]{5}-[A-Z2-9]{5}", text)))
+    round_ = Round.objects.get(code="qingshan-2027-r1")
+    items = list(round_.items.order_by("number").values_list("code", flat=True))
+    for code in codes:  # every present representative: yes to the first ten items
+        choices = {item: "yes" if n < 10 else "no" for n, item in enumerate(items)}
+        ballot_cast(round_code=round_.code, code=code, choices=choices, key=None)
+    round_close(round_=round_)
+    made = TrackedProject.objects.filter(year=2027, source_round=round_)
+    assert made.count() == 10
+    assert set(made.values_list("title", flat=True)) == set(
+        round_.items.filter(code__in=items[:10]).values_list("title", flat=True)
+    )

@@ -27,6 +27,8 @@ from projects.models import (
     Transition,
 )
 from projects.roles import membership_grant
+from tracking.demo import LAST_YEAR, last_year
+from tracking.models import TrackedProject
 
 
 class Command(BaseCommand):
@@ -52,11 +54,22 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             logins = self._seed()
+        self._last_year()
         self.stdout.write(self.style.SUCCESS("Demo congress ready: 青山镇人民代表大会"))
         self.stdout.write(f"Password for every demo login: {demo.DEMO_PASSWORD}")
         for username, role in logins:
             self.stdout.write(f"  {username:<12} {role}")
         self._voting(options["cards_pdf"], options["site_url"].rstrip("/"))
+
+    def _last_year(self) -> None:
+        """Last year's closed vote, its ten projects under way: the tracking half of the demo."""
+        body = Body.objects.get(slug="qingshan")
+        made = last_year(
+            body, User.objects.get(username="renda"), User.objects.get(username="shuiwu")
+        )
+        count = TrackedProject.objects.filter(body=body, year=LAST_YEAR, parent=None).count()
+        if made:
+            self.stdout.write(f"Last year's vote closed: {count} projects being implemented")
 
     def _voting(self, cards_pdf: Path, site: str) -> None:
         """An open demo round, so a new user can vote at once; its cards exist only in the PDF."""
