@@ -1,7 +1,7 @@
 from django.urls import path
 
 from tracking import api
-from tracking.views import implementation, project, public, ranking, work
+from tracking.views import implementation, ledgers, project, public, ranking, work
 
 urlpatterns = [
     path("work/<slug:body>/", work.work_home, name="work_home"),
@@ -33,4 +33,19 @@ urlpatterns = [
     # -- supervision: dashboard, policy, tasks, groups --
     # -- plans: editing, Excel uploads, changes of plan --
     # -- ledgers and circulars --
+    path(
+        "work/<slug:body>/implementation/<code:code>/ledgers/",
+        ledgers.ledgers,
+        name="ledgers",
+    ),
+    path(
+        "work/<slug:body>/implementation/<code:code>/ledgers/<int:pk>/close/",
+        ledgers.ledger_close,
+        name="ledger_close",
+    ),
+    path(
+        "work/<slug:body>/implementation/<code:code>/ledgers/<int:pk>/reopen/",
+        ledgers.ledger_reopen,
+        name="ledger_reopen",
+    ),
 ]

@@ -19,11 +19,26 @@ from ballots.models import Ballot, Credential, Round, Session, Voter
 from ballots.services.cards import credentials_issue
 from ballots.services.rounds import round_close, round_open
 from ballots.services.sessions import voters_check_in
-from projects.models import Attachment, Candidate, CandidateList, Membership, Status, Transition
+from projects.models import (
+    Attachment,
+    Candidate,
+    CandidateList,
+    Membership,
+    Representative,
+    Status,
+    Transition,
+)
 from projects.services import attachment_add, candidate_create, candidate_list_publish
 from tests.conftest import SOURCE, Cast, advance, candidate_data, client_for, make_cast
 from tests.voting import make_round, make_session
-from tracking.models import ProgressUpdate, TrackedProject, UpdatePhoto, UpdateState
+from tracking.models import (
+    GroupMember,
+    LedgerEntry,
+    ProgressUpdate,
+    TrackedProject,
+    UpdatePhoto,
+    UpdateState,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 ALL = {
@@ -202,6 +217,33 @@ def _photo(w: World, *, approved: bool) -> str:
     ).token
 
 
+def _ledgers_of(w: World) -> dict[str, Any]:
+    """The unit's project, with the cast's representative in its supervision group."""
+    project = _unit_project(w)
+    rep = Representative.objects.filter(user=w.cast.representative).first()
+    if rep is None:
+        rep = Representative.objects.create(
+            body=w.cast.body, code="D-MATRIX", name="李代表", user=w.cast.representative
+        )
+    GroupMember.objects.get_or_create(project=project, representative=rep)
+    return {**body(w), "code": project.code}
+
+
+def _ledger_entry(*, closed: bool) -> Callable[[World], dict[str, Any]]:
+    def kwargs(w: World) -> dict[str, Any]:
+        where = _ledgers_of(w)
+        entry = LedgerEntry.objects.create(
+            project=_unit_project(w),
+            ledger="problem",
+            text="占道施工",
+            outcome="已整改" if closed else "",
+            closed_at=datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC) if closed else None,
+        )
+        return {**where, "pk": entry.pk}
+
+    return kwargs
+
+
 MATRIX = [
     Row("home", ALL, lambda w: {}),
     Row("public_list", ALL, body),
@@ -336,6 +378,35 @@ MATRIX = [
     # -- supervision: dashboard, policy, tasks, groups --
     # -- plans: editing, Excel uploads, changes of plan --
     # -- ledgers and circulars --
+    # A project's ledgers: staff, stations, auditors, its own unit and its group read them;
+    # congress staff add, close (asked first) and reopen entries.
+    Row("ledgers", STAFF | {"unit", "representative"}, _ledgers_of),
+    Row(
+        "ledgers",
+        STAFF,
+        lambda w: {
+            **body(w),
+            "code": TrackedProject.objects.get_or_create(
+                code="T-MATRIX", defaults={"body": w.cast.body, "year": 2027, "title": "跟踪项目"}
+            )[0].code,
+        },
+        label="ledgers:not-theirs",
+    ),
+    Row(
+        "ledgers",
+        {"congress"},
+        _ledgers_of,
+        post=lambda w: {"ledger": "problem", "text": "占道施工"},
+        label="ledgers:add",
+    ),
+    Row("ledger_close", {"congress"}, _ledger_entry(closed=False), label="ledger_close:ask"),
+    Row(
+        "ledger_close",
+        {"congress"},
+        _ledger_entry(closed=False),
+        post=lambda w: {"confirm": "yes", "outcome": "已整改"},
+    ),
+    Row("ledger_reopen", {"congress"}, _ledger_entry(closed=True), post=lambda w: {}),
     Row("session_index", READERS, body),
     # Each role's home; accounts and roles: congress staff run them, auditors read the list.
     Row("work_home", ALL - {"anonymous", "outsider", "stranger_staff"}, body),
@@ -472,6 +543,7 @@ def _snapshot() -> tuple[Any, ...]:
         list(User.objects.order_by("pk").values_list("pk", "password")),
         list(Membership.objects.order_by("pk").values_list("pk", "user_id", "role")),
         list(ProgressUpdate.objects.order_by("pk").values_list("pk", "state")),
+        list(LedgerEntry.objects.order_by("pk").values_list("pk", "closed_at")),
     )
 
 

@@ -19,6 +19,7 @@ from tracking.forms import ReviewForm, UpdateForm
 from tracking.models import ProgressUpdate, TrackedProject, UpdatePhoto, UpdateState
 from tracking.rules.colours import round1
 from tracking.services.assess import assess, reasons_in_words, with_facts
+from tracking.services.ledgers import with_open_counts
 from tracking.services.updates import may_report, units_of, update_post, update_review
 
 
@@ -41,6 +42,7 @@ def implementation_index(request: AuthenticatedHttpRequest, body: str) -> HttpRe
     projects = with_facts(
         projects.annotate(pending=Count("updates", filter=Q(updates__state=UpdateState.PENDING)))
     ).order_by("-year", "code")
+    projects = with_open_counts(projects)  # the three ledgers' open entries, in the same query
     today = timezone.localdate()
     rows = []
     for project in projects:
