@@ -1,7 +1,7 @@
 from django.urls import path
 
 from tracking import api
-from tracking.views import implementation, ledgers, project, public, ranking, work
+from tracking.views import implementation, ledgers, map, project, public, ranking, work
 
 urlpatterns = [
     path("work/<slug:body>/", work.work_home, name="work_home"),
@@ -27,6 +27,9 @@ urlpatterns = [
     ),
     path("progress-photos/<str:token>", implementation.photo_file, name="progress_photo"),
     # -- map and boundary --
+    path("map/", map.project_map, name="map"),
+    path("map/boundaries/<slug:body>.geojson", map.boundary_json, name="map_boundary_json"),
+    path("work/<slug:body>/map-boundary/", map.map_boundary, name="map_boundary"),
     # -- ranking --
     path("ranking/", ranking.ranking, name="ranking"),
     path("projects/<code:code>/live/", ranking.project_live, name="project_live"),

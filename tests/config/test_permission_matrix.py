@@ -32,6 +32,7 @@ from projects.services import attachment_add, candidate_create, candidate_list_p
 from tests.conftest import SOURCE, Cast, advance, candidate_data, client_for, make_cast
 from tests.voting import make_round, make_session
 from tracking.models import (
+    Boundary,
     GroupMember,
     LedgerEntry,
     ProgressUpdate,
@@ -371,6 +372,32 @@ MATRIX = [
         label="progress_photo:reviewed",
     ),
     # -- map and boundary --
+    # The map and each boundary are public; stations and auditors look, congress staff upload.
+    Row("map", ALL, lambda w: {}),
+    Row(
+        "map_boundary_json",
+        ALL,
+        lambda w: {
+            "body": Boundary.objects.get_or_create(
+                body=w.cast.body,
+                defaults={"geojson": {"type": "FeatureCollection", "features": []}},
+            )[0].body.slug
+        },
+    ),
+    Row("map_boundary", STAFF, body),
+    Row(
+        "map_boundary",
+        {"congress"},
+        body,
+        post=lambda w: {
+            "confirm": "yes",
+            "name": "hill.geojson",
+            "geojson": json.dumps(
+                {"type": "Polygon", "coordinates": [[[121, 29], [122, 29], [122, 30], [121, 29]]]}
+            ),
+        },
+        label="map_boundary:store",
+    ),
     # -- ranking --
     # The ranking and a project's live fragment are public, reviewed data only, like its page.
     Row("ranking", ALL, lambda w: {}),
@@ -544,6 +571,7 @@ def _snapshot() -> tuple[Any, ...]:
         list(Membership.objects.order_by("pk").values_list("pk", "user_id", "role")),
         list(ProgressUpdate.objects.order_by("pk").values_list("pk", "state")),
         list(LedgerEntry.objects.order_by("pk").values_list("pk", "closed_at")),
+        list(Boundary.objects.order_by("pk").values_list("pk", "name", "uploaded_at")),
     )
 
 

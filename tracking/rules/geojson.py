@@ -12,7 +12,7 @@ positions rounded to six decimals (about 0.1 m), and a few figures to show befor
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -48,6 +48,7 @@ class Problem:
     found: str = ""
     line: int | None = None
     column: int | None = None
+    count: int = 1  # positions with this problem; one is listed, the first
 
 
 class InvalidBoundary(ValueError):
@@ -78,7 +79,7 @@ class _Reader:
         self.polygons = 0
         self.positions = 0
         self.west, self.south, self.east, self.north = math.inf, math.inf, -math.inf, -math.inf
-        self.projected = False  # one word about metres is enough, not one per position
+        self.listed: dict[Code, int] = {}  # a position's problem, listed once: where it is first
 
     def problem(self, code: Code, where: str = "", found: object = "") -> None:
         if len(self.problems) < MAX_PROBLEMS:
@@ -172,25 +173,36 @@ class _Reader:
             return None
         return kept
 
+    def once(self, code: Code, where: str, found: object) -> None:
+        """A position's problem is usually every position's (latitude first, metres): one line
+        says it, with how many positions share it."""
+        if code in self.listed:
+            first = self.listed[code]
+            self.problems[first] = replace(
+                self.problems[first], count=self.problems[first].count + 1
+            )
+            return
+        if len(self.problems) < MAX_PROBLEMS:
+            self.listed[code] = len(self.problems)
+        self.problem(code, where, found)
+
     def position(self, data: object, where: str) -> list[float] | None:
         if (
             not isinstance(data, list)
             or len(data) not in (2, 3)
             or not all(_is_number(v) for v in data)
         ):
-            self.problem(Code.BAD_POSITION, where, _short(data))
+            self.once(Code.BAD_POSITION, where, _short(data))
             return None
         lng, lat = float(data[0]), float(data[1])
         if abs(lng) > 360 or abs(lat) > 360:
-            if not self.projected:
-                self.problem(Code.PROJECTED, where, _short(data))
-            self.projected = True
+            self.once(Code.PROJECTED, where, _short(data))
             return None
         if abs(lng) > 180:
-            self.problem(Code.LONGITUDE_RANGE, where, _number(data[0]))
+            self.once(Code.LONGITUDE_RANGE, where, _number(data[0]))
             return None
         if abs(lat) > 90:
-            self.problem(Code.LATITUDE_RANGE, where, _number(data[1]))
+            self.once(Code.LATITUDE_RANGE, where, _number(data[1]))
             return None
         self.positions += 1
         self.west, self.east = min(self.west, lng), max(self.east, lng)

@@ -147,25 +147,26 @@ def test_a_position_must_be_two_or_three_numbers(bad: object) -> None:
     assert problem.code == Code.BAD_POSITION and problem.where == "coordinates[0][2]"
 
 
-def test_latitude_written_first_is_caught_by_its_range() -> None:
+def test_latitude_written_first_is_named_once_with_how_many_positions_share_it() -> None:
     swapped = [[lat, lng] for lng, lat in SQUARE]
     found = problems({"type": "Polygon", "coordinates": [swapped]})
-    assert found[0] == Problem(Code.LATITUDE_RANGE, "coordinates[0][0]", "121.3")
-    assert len(found) == 5
+    assert found == [Problem(Code.LATITUDE_RANGE, "coordinates[0][0]", "121.3", count=5)]
 
 
 def test_a_longitude_beyond_180_is_out_of_range() -> None:
     ring = [[181.5, 29.2], *SQUARE[1:4], [181.5, 29.2]]
     assert problems({"type": "Polygon", "coordinates": [ring]})[0] == Problem(
-        Code.LONGITUDE_RANGE, "coordinates[0][0]", "181.5"
+        Code.LONGITUDE_RANGE,
+        "coordinates[0][0]",
+        "181.5",
+        count=2,  # the first and the last
     )
 
 
 def test_projected_coordinates_in_metres_are_named_once_not_per_position() -> None:
     metres = [[40500000.0 + x * 1000, 3240000.0 + y * 1000] for x, y in SQUARE]
     found = problems({"type": "Polygon", "coordinates": [metres]})
-    assert [p.code for p in found] == [Code.PROJECTED]
-    assert found[0].where == "coordinates[0][0]"
+    assert [(p.code, p.where, p.count) for p in found] == [(Code.PROJECTED, "coordinates[0][0]", 5)]
 
 
 def test_a_file_with_many_problems_lists_the_first_and_counts_the_rest() -> None:
