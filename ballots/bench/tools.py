@@ -49,9 +49,10 @@ class Timings:
         return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000
 
 
-def bench_env(database_url: str, **extra: str) -> dict[str, str]:
-    """The environment of the bench's commands and servers: production settings on its database."""
-    return {
+def bench_env(database_url: str, static_root: Path | None = None, **extra: str) -> dict[str, str]:
+    """The environment of the bench's commands and servers: production settings on its database;
+    with `static_root`, the static files are collected there (ballots/bench/settings.py)."""
+    env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "bench-only",
@@ -60,6 +61,10 @@ def bench_env(database_url: str, **extra: str) -> dict[str, str]:
         "LOG_LEVEL": "ERROR",
         **extra,
     }
+    if static_root is not None:
+        env["DJANGO_SETTINGS_MODULE"] = "ballots.bench.settings"
+        env["BENCH_STATIC_ROOT"] = str(static_root)
+    return env
 
 
 def manage(env: Mapping[str, str], *args: str) -> str:
