@@ -8,7 +8,8 @@ every problem is given back as a sheet, a row and a column. A column the sheet l
 the project has (as a key left out of a plan file); an empty cell in a column it has empties it
 (as null or "" would), so an exported sheet, edited, says exactly what is wanted. The status,
 progress and done-on columns tell the reader where each project stands; a plan import does not
-read them.
+read them; the progress import (tracking.progress_excel) reads them, with the progress date and
+note columns, from the same sheets.
 """
 
 import datetime
@@ -76,6 +77,10 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("red", gettext_lazy("red beyond (points behind)"), 10),
     Column("status", gettext_lazy("status"), 10),
     Column("progress", gettext_lazy("progress (%)"), 10),
+    # Read by the progress import (tracking.progress_excel): the latest reviewed progress's day,
+    # and a note to go with a new figure (written empty).
+    Column("progress_on", gettext_lazy("progress as of"), 12),
+    Column("note", gettext_lazy("progress note"), 24),
 )
 MILESTONE_COLUMNS: tuple[Column, ...] = (
     Column("project", gettext_lazy("Project id"), 18),
@@ -192,6 +197,7 @@ def _project_values(project: TrackedProject) -> dict[str, Any]:
         "red": project.red if kind == PolicyKind.PROGRESS else None,
         "status": project.get_status_display(),
         "progress": updates[-1].progress if updates else None,
+        "progress_on": updates[-1].on if updates else None,
     }
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from tracking import api
-from tracking.views import implementation, ledgers, map, project, public, ranking, work
+from tracking.views import implementation, ledgers, map, plans, project, public, ranking, work
 
 urlpatterns = [
     path("work/<slug:body>/", work.work_home, name="work_home"),
@@ -35,6 +35,48 @@ urlpatterns = [
     path("projects/<code:code>/live/", ranking.project_live, name="project_live"),
     # -- supervision: dashboard, policy, tasks, groups --
     # -- plans: editing, Excel uploads, changes of plan --
+    path("work/<slug:body>/implementation/new/", plans.project_new, name="project_new"),
+    path(
+        "work/<slug:body>/implementation/import-plans/",
+        plans.plans_import_upload,
+        name="plans_import_upload",
+    ),
+    path(
+        "work/<slug:body>/implementation/import-progress/",
+        plans.progress_import_upload,
+        name="progress_import_upload",
+    ),
+    path(
+        "work/<slug:body>/implementation/projects.xlsx",
+        plans.projects_export,
+        name="projects_export",
+    ),
+    path("work/<slug:body>/implementation/<code:code>/plan/", plans.plan_edit, name="plan_edit"),
+    path(
+        "work/<slug:body>/implementation/<code:code>/plan/publish/",
+        plans.plan_publish_view,
+        name="plan_publish",
+    ),
+    path(
+        "work/<slug:body>/implementation/<code:code>/plan/discard/",
+        plans.plan_discard_view,
+        name="plan_discard",
+    ),
+    path(
+        "work/<slug:body>/implementation/<code:code>/sub-items/new/",
+        plans.sub_item_new,
+        name="sub_item_new",
+    ),
+    path(
+        "work/<slug:body>/implementation/<code:code>/remove/",
+        plans.sub_item_remove_view,
+        name="sub_item_remove",
+    ),
+    path(
+        "work/<slug:body>/implementation/<code:code>/change/",
+        plans.plan_change_view,
+        name="plan_change",
+    ),
     # -- ledgers and circulars --
     path(
         "work/<slug:body>/implementation/<code:code>/ledgers/",

@@ -39,6 +39,7 @@ def a_project(cast: Cast) -> TrackedProject:
     project.budget_wan = Decimal("1234.5")
     project.funding_source = "镇级财政及上级补助资金"
     project.address = "青山镇溪口村一组至五组沿线"
+    project.plan_set_at = timezone.now()  # a published plan: the page shows its facts
     project.save()
     Milestone.objects.create(
         project=project, code="M1", title="管道铺设", planned=today - 12 * DAY, weight=2

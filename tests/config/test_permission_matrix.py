@@ -35,6 +35,7 @@ from tracking.models import (
     Boundary,
     GroupMember,
     LedgerEntry,
+    PlanChange,
     ProgressUpdate,
     TrackedProject,
     UpdatePhoto,
@@ -245,6 +246,42 @@ def _ledger_entry(*, closed: bool) -> Callable[[World], dict[str, Any]]:
     return kwargs
 
 
+def _unit_plan(w: World) -> dict[str, Any]:
+    return {**body(w), "code": _unit_project(w).code}
+
+
+def _drafted(w: World) -> dict[str, Any]:
+    """The unit's project with a draft plan that keeps the plan file's rules."""
+    project = _unit_project(w)
+    project.draft_plan = {
+        "id": project.code,
+        "start": "2027-01-01",
+        "completion": "2027-12-31",
+        "milestones": [{"id": "M1", "title": "开工", "planned": "2027-03-01", "weight": 1}],
+    }
+    project.save()
+    return {**body(w), "code": project.code}
+
+
+def _sub_item(w: World) -> dict[str, Any]:
+    sub = TrackedProject.objects.get_or_create(
+        code="T-UNIT-1",
+        defaults={"body": w.cast.body, "year": 2027, "title": "一标段", "parent": _unit_project(w)},
+    )[0]
+    return {**body(w), "code": sub.code}
+
+
+PLAN_FORM = {
+    "unit": "镇水务站",
+    "start": "2027-01-01",
+    "completion": "2027-12-31",
+    "action": "save",
+    "m-TOTAL_FORMS": "0",
+    "m-INITIAL_FORMS": "0",
+    "m-MIN_NUM_FORMS": "0",
+    "m-MAX_NUM_FORMS": "100",
+}
+
 MATRIX = [
     Row("home", ALL, lambda w: {}),
     Row("public_list", ALL, body),
@@ -404,6 +441,42 @@ MATRIX = [
     Row("project_live", ALL, lambda w: {"code": _unit_project(w).code}),
     # -- supervision: dashboard, policy, tasks, groups --
     # -- plans: editing, Excel uploads, changes of plan --
+    # Plans: congress staff edit, publish and decide; stations and auditors read a plan, a unit
+    # its own project's. Excel uploads: congress staff (each asked first: a GET row here).
+    Row("plan_edit", STAFF | {"unit"}, _unit_plan),
+    Row("plan_edit", {"congress"}, _unit_plan, post=lambda w: PLAN_FORM, label="plan_edit:save"),
+    Row("plan_publish", {"congress"}, _drafted, label="plan_publish:ask"),
+    Row("plan_publish", {"congress"}, _drafted, post=lambda w: {"confirm": "yes"}),
+    Row("plan_discard", {"congress"}, _drafted, label="plan_discard:ask"),
+    Row("plan_discard", {"congress"}, _drafted, post=lambda w: {"confirm": "yes"}),
+    Row("sub_item_new", {"congress"}, _unit_plan, label="sub_item_new:form"),
+    Row(
+        "sub_item_new",
+        {"congress"},
+        _unit_plan,
+        post=lambda w: {"title": "二标段", "unit": "镇城建办", "share": "1"},
+    ),
+    Row("sub_item_remove", {"congress"}, _sub_item, label="sub_item_remove:ask"),
+    Row("sub_item_remove", {"congress"}, _sub_item, post=lambda w: {"confirm": "yes"}),
+    Row("project_new", {"congress"}, body, label="project_new:form"),
+    Row("project_new", {"congress"}, body, post=lambda w: {"title": "镇区停车场", "year": "2027"}),
+    Row("projects_export", STAFF, body),
+    Row("plans_import_upload", {"congress"}, body),
+    Row("progress_import_upload", {"congress"}, body),
+    Row("plan_change", {"congress"}, _unit_plan, label="plan_change:form"),
+    Row(
+        "plan_change",
+        {"congress"},
+        _unit_plan,
+        post=lambda w: {
+            "confirm": "yes",
+            "kind": "pause",
+            "meeting": "镇人大主席团第5次会议",
+            "decided_on": "2026-11-01",
+            "reason": "资金未到位",
+            "notice": "暂缓实施",
+        },
+    ),
     # -- ledgers and circulars --
     # A project's ledgers: staff, stations, auditors, its own unit and its group read them;
     # congress staff add, close (asked first) and reopen entries.
@@ -570,6 +643,12 @@ def _snapshot() -> tuple[Any, ...]:
         list(User.objects.order_by("pk").values_list("pk", "password")),
         list(Membership.objects.order_by("pk").values_list("pk", "user_id", "role")),
         list(ProgressUpdate.objects.order_by("pk").values_list("pk", "state")),
+        list(
+            TrackedProject.objects.order_by("pk").values_list(
+                "pk", "status", "draft_plan", "plan_set_at"
+            )
+        ),
+        PlanChange.objects.count(),
         list(LedgerEntry.objects.order_by("pk").values_list("pk", "closed_at")),
         list(Boundary.objects.order_by("pk").values_list("pk", "name", "uploaded_at")),
     )

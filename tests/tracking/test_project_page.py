@@ -47,6 +47,7 @@ def project(cast: Cast) -> TrackedProject:
     made.leader = "李副镇长"
     made.budget_wan = Decimal("1234.5")
     made.address = "溪口村"
+    made.plan_set_at = timezone.now()  # a published plan: the page shows its facts
     made.save()
     Milestone.objects.create(
         project=made,

@@ -106,5 +106,8 @@ def project_page(request: HttpRequest, code: str) -> HttpResponse:
             "sub_items": sub_items,
             "history": history,
             "round": project.source_round,
+            # Plan facts only once a plan is published; a draft never shows here.
+            "planned": project.plan_set_at is not None,
+            "notices": project.plan_changes.order_by("-decided_on", "-pk"),
         },
     )
