@@ -33,21 +33,20 @@ from projects.models import (
     Status,
 )
 from tracking.models import (
-    Boundary,
     GroupMember,
     Ledger,
     LedgerEntry,
-    PlanChange,
     PlanChangeKind,
-    ProjectStatus,
     TrackedProject,
 )
 from tracking.plan_file import check_plans
 from tracking.progress_file import check_progress
+from tracking.services.boundary import boundary_upload
+from tracking.services.plan_changes import plan_change_record
 from tracking.services.plans import plans_import
 from tracking.services.progress import progress_import
 from tracking.services.sweep import sweep
-from tracking.services.updates import status_set, update_post, update_review
+from tracking.services.updates import update_post, update_review
 
 LAST_YEAR = 2026
 SESSION = "qingshan-2026"
@@ -131,9 +130,7 @@ def last_year(body: Body, congress: User, unit: User) -> bool:
     _pause(projects[PLANS[7].name], congress)
     _groups(body, [project for _plan, project in chosen])
     _ledgers(projects[PLANS[0].name], congress)
-    Boundary.objects.get_or_create(
-        body=body, defaults={"name": "qingshan.geojson", "geojson": BOUNDARY}
-    )
+    boundary_upload(body=body, actor=congress, name="qingshan.geojson", geojson=BOUNDARY)
     for days_ago in (60, 30, 0):  # a colour history, as a daily cron would have left it
         sweep(today - days_ago * DAY)
     return True
@@ -385,17 +382,15 @@ def _unit_updates(
 
 
 def _pause(project: TrackedProject, congress: User) -> None:
-    decided = timezone.localdate() - 20 * DAY
-    PlanChange.objects.create(
+    plan_change_record(
         project=project,
+        actor=congress,
         kind=PlanChangeKind.PAUSE,
         meeting="镇人大主席团第六次会议",
-        decided_on=decided,
+        decided_on=timezone.localdate() - 20 * DAY,
         reason="放映设备采购纳入县级统一招标，需等待县级招标结果。",
         notice="经镇人大主席团研究，文化礼堂数字影院项目暂缓实施，待县级统一招标完成后恢复。",
-        actor=congress,
     )
-    status_set(project, ProjectStatus.PAUSED, decided)
 
 
 def _groups(body: Body, projects: list[TrackedProject]) -> None:
