@@ -1,7 +1,17 @@
 from django.urls import path
 
 from tracking import api
-from tracking.views import implementation, ledgers, map, plans, project, public, ranking, work
+from tracking.views import (
+    circulars,
+    implementation,
+    ledgers,
+    map,
+    plans,
+    project,
+    public,
+    ranking,
+    work,
+)
 
 urlpatterns = [
     path("work/<slug:body>/", work.work_home, name="work_home"),
@@ -93,4 +103,6 @@ urlpatterns = [
         ledgers.ledger_reopen,
         name="ledger_reopen",
     ),
+    path("work/<slug:body>/supervision/circulars/", circulars.circulars, name="circulars"),
+    path("work/<slug:body>/supervision/circular.pdf", circulars.circular, name="circular"),
 ]

@@ -507,6 +507,9 @@ MATRIX = [
         post=lambda w: {"confirm": "yes", "outcome": "已整改"},
     ),
     Row("ledger_reopen", {"congress"}, _ledger_entry(closed=True), post=lambda w: {}),
+    # The monthly circular and the half-year summary: congress staff and auditors.
+    Row("circulars", READERS, body),
+    Row("circular", READERS, body),
     Row("session_index", READERS, body),
     # Each role's home; accounts and roles: congress staff run them, auditors read the list.
     Row("work_home", ALL - {"anonymous", "outsider", "stranger_staff"}, body),

@@ -11,10 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import expect
 
 from projects.models import ActionEntry, Representative
-from tests.browser.conftest import Screens, browser, screens  # noqa: F401  (fixtures)
 from tests.conftest import Cast, client_for
 from tracking.models import GroupMember, Ledger, LedgerEntry, TrackedProject, TrackingAction
 
@@ -173,40 +171,3 @@ def test_the_implementation_list_counts_open_entries_per_ledger(cast: Cast) -> N
         page = staff.get(url).content.decode()
     assert page.count("清单未销号：问题 0 · 责任 1 · 整改 0") == 4
     assert len(five) == len(one)  # counted in the list's own query, not one per project
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_the_ledgers_fit_a_phone(screens: Screens, cast: Cast) -> None:  # noqa: F811
-    project = _project(cast)
-    project.title = "溪口村饮用水管网改造工程（含二次供水设施及入户管道更换）"
-    project.save()
-    today = timezone.localdate()
-    _entry(
-        project,
-        text="施工围挡占用人行道，老人出行不便，群众反映强烈",
-        owner="镇城建办",
-        due=today - DAY,
-    )
-    _entry(project, ledger=Ledger.RESPONSIBILITY, text="镇水务站负责管网施工质量", owner=UNIT)
-    _entry(
-        project,
-        ledger=Ledger.RECTIFICATION,
-        text="恢复溪口村一组路面",
-        due=today + 10 * DAY,
-        outcome="已按原标准恢复路面，监督小组现场查看确认",
-        closed_at=timezone.now(),
-    )
-    page = screens.person(width=390, height=844)
-    screens.sign_in(page, "congress")
-    page.goto(screens.base + _url(project))
-    expect(page.locator(".entry-overdue")).to_have_count(1)
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    screens.shot(page, "60-ledgers-phone")
-    assert scroll_width <= 390, scroll_width
-    page.click(".entry-overdue a.button")
-    page.fill("#id_outcome", "围挡已后移，人行道恢复通行")
-    screens.shot(page, "61-ledger-close-phone")
-    page.click("form.narrow button.primary")
-    expect(page.locator(".entry-overdue")).to_have_count(0)
-    assert LedgerEntry.objects.filter(closed_at__isnull=False).count() == 2

@@ -1,0 +1,1 @@
+"""Tracking's printed papers: the monthly circular and the half-year summary."""
