@@ -42,7 +42,6 @@ urlpatterns = [
     path("work/<slug:body>/map-boundary/", map.map_boundary, name="map_boundary"),
     # -- ranking --
     path("ranking/", ranking.ranking, name="ranking"),
-    path("projects/<code:code>/live/", ranking.project_live, name="project_live"),
     # -- supervision: dashboard, policy, tasks, groups --
     # -- plans: editing, Excel uploads, changes of plan --
     path("work/<slug:body>/implementation/new/", plans.project_new, name="project_new"),

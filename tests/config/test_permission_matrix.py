@@ -436,9 +436,8 @@ MATRIX = [
         label="map_boundary:store",
     ),
     # -- ranking --
-    # The ranking and a project's live fragment are public, reviewed data only, like its page.
+    # The ranking is public, reviewed data only, like each project's page.
     Row("ranking", ALL, lambda w: {}),
-    Row("project_live", ALL, lambda w: {"code": _unit_project(w).code}),
     # -- supervision: dashboard, policy, tasks, groups --
     # -- plans: editing, Excel uploads, changes of plan --
     # Plans: congress staff edit, publish and decide; stations and auditors read a plan, a unit

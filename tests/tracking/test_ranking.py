@@ -219,25 +219,9 @@ def test_the_project_page_shows_its_rank_by_schedule(year: list[TrackedProject])
     assert "第 3 名 / 共 4 个" in html  # after D (+50) and A (+20)
     assert 'href="/ranking/?body=hill&amp;year=2027"' in html
     assert 'data-live-socket="/ws/projects/hill/2027/"' in html
-
-
-def test_the_project_live_fragment_has_its_colour_progress_and_rank(
-    year: list[TrackedProject],
-) -> None:
-    response = client_for(None).get(reverse("project_live", kwargs={"code": "A"}))
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert html.lstrip().startswith('<div id="project-live"')
-    assert "第 2 名 / 共 4 个" in html
-    assert 'width="70.0"' in html and "colour-green" in html
-
-
-def test_the_live_fragment_of_a_sub_item_or_an_unknown_project_is_404(cast: Cast) -> None:
-    parent = tracked(cast.body, "P", 50)
-    tracked(cast.body, "P-1", 90, parent=parent)
-    client = client_for(None)
-    assert client.get(reverse("project_live", kwargs={"code": "P-1"})).status_code == 404
-    assert client.get(reverse("project_live", kwargs={"code": "NONE"})).status_code == 404
+    assert 'data-live-fragment="/projects/B/"' in html  # refetched in full, its live parts swapped
+    for part in ("project-live", "project-milestones", "project-updates"):
+        assert f'id="{part}"' in html and f"#{part}" in html
 
 
 def test_every_page_links_to_the_ranking(cast: Cast) -> None:

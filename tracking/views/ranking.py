@@ -1,8 +1,8 @@
-"""The live ranking (动态排序) of a year's tracked projects, and the live part of a project's page.
+"""The live ranking (动态排序) of a year's tracked projects, and a project's rank among them.
 
-Both are public and read reviewed data only (tracking.services.assess). A page listening on
-`ws/projects/<body>/<year>/` hears a bare "changed" notice and asks again for its fragment here:
-the ranking's rows (the same URL under htmx) or the project's colour, progress and rank.
+Public, reviewed data only (tracking.services.assess). A page listening on
+`ws/projects/<body>/<year>/` hears a bare "changed" notice and asks again: the ranking for its
+rows (this URL under htmx), a project's page for its live parts (tracking/static/tracking/live.js).
 """
 
 import datetime
@@ -186,30 +186,4 @@ def ranking(request: HtmxHttpRequest) -> HttpResponse:
             "orders": orders,
             "socket": live_socket(body, year) if body and year else "",
         },
-    )
-
-
-def project_live_context(project: TrackedProject, today: datetime.date) -> dict[str, object]:
-    """What the live part of a project's page shows: colour and why, progress, rank."""
-    assessment = assess(project, today)
-    return {
-        "project": project,
-        "today": today,
-        "colour": assessment.colour.value if assessment.colour is not None else None,
-        "reasons": reasons_in_words(project, assessment),
-        "progress": round1(assessment.progress),
-        "expected": round1(assessment.expected),
-        "rank": rank_of(project, today),
-    }
-
-
-def project_live(request: HtmxHttpRequest, code: str) -> HttpResponse:
-    """The project page's live part alone, for its page to swap in after a notice."""
-    project = get_object_or_404(
-        with_facts(TrackedProject.objects.all()), code=code, parent__isnull=True
-    )
-    return render(
-        request,
-        "tracking/_project_live.html",
-        project_live_context(project, timezone.localdate()),
     )

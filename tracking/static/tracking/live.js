@@ -1,13 +1,14 @@
 /* Live tracked-project pages: the congress-year's socket says only "changed"; the page then asks
-   for its fragment again over HTTP and swaps it in. Reconnects after a drop and refetches then,
-   since notices sent while it was away are lost. */
+   again over HTTP (the ranking for its rows, a project's page for itself) and swaps in the parts
+   it names. Reconnects after a drop and refetches then, since notices sent meanwhile are lost. */
 (function () {
   "use strict";
 
   function watch(box) {
     var path = box.getAttribute("data-live-socket");
     var fragment = box.getAttribute("data-live-fragment");
-    var target = box.getAttribute("data-live-target");
+    // The parts to swap: selectors, comma-separated, found in the answer and on the page.
+    var targets = box.getAttribute("data-live-target").split(",").map(function (t) { return t.trim(); });
     var wait = 1000;  // before reconnecting; doubles up to MAX_WAIT while the server is away
     var MAX_WAIT = 30000;
     var timer = null;
@@ -19,19 +20,20 @@
       timer = null;
       if (busy) { again = true; return; }
       busy = true;
-      // Asked as htmx asks, so the view answers with the fragment alone.
+      // Asked as htmx asks: the ranking answers with its rows alone, a project's page in full.
       fetch(fragment, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.text() : null; })
         .then(function (html) {
-          var old = document.querySelector(target);
-          if (html === null || !old) { return; }
-          var holder = document.createElement("div");
-          holder.innerHTML = html.trim();
-          var fresh = holder.firstElementChild;
-          if (fresh) {
+          if (html === null) { return; }
+          var answer = new DOMParser().parseFromString(html, "text/html");
+          targets.forEach(function (selector) {
+            var old = document.querySelector(selector);
+            var fresh = answer.querySelector(selector);
+            if (!old || !fresh) { return; }
+            fresh = document.adoptNode(fresh);
             old.replaceWith(fresh);
             if (window.htmx) { window.htmx.process(fresh); }
-          }
+          });
           box.setAttribute("data-live-swaps", String(Number(box.getAttribute("data-live-swaps") || 0) + 1));
         })
         .catch(function () { /* the next notice or reconnection tries again */ })
