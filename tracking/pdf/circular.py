@@ -7,6 +7,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
@@ -219,7 +220,13 @@ def _work_table(circular: Circular, s: _Styles) -> Table:
 
 def _summary(circular: Circular, words: dict[str, str]) -> str:
     parts = [f"{_mark(key, words)} <b>{circular.counts[key]}</b>" for key in (*COLOURS, NONE)]
-    return escape(_("%(n)d projects:") % {"n": circular.total}) + " " + "　·　".join(parts)
+    return (
+        escape(
+            ngettext("%(n)d project:", "%(n)d projects:", circular.total) % {"n": circular.total}
+        )
+        + " "
+        + "　·　".join(parts)
+    )
 
 
 def circular_pdf(circular: Circular) -> bytes:
