@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
 import psycopg
 
@@ -110,13 +110,15 @@ def sqlite_database(*, keep: bool = False) -> Iterator[str]:
 
 
 @contextmanager
-def serving(count: int, env: Mapping[str, str]) -> Iterator[list[int]]:
+def serving(
+    count: int, env: Mapping[str, str], log: IO[bytes] | int = subprocess.DEVNULL
+) -> Iterator[list[int]]:
     """`count` uvicorn processes on their own ports for the length of the block; the ports."""
     servers: list[subprocess.Popen[bytes]] = []
     ports = [free_port() for _ in range(count)]
     try:
         for port in ports:
-            servers.append(start_server(port, env))
+            servers.append(start_server(port, env, log))
         yield ports
     finally:
         for server in servers:

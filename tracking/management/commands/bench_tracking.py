@@ -28,6 +28,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from tracking.bench_world import BODY, code_of, world_build
+from tracking.models import ColourChange, Milestone, ProgressUpdate, TrackedProject
+from tracking.services.assess import assess, with_facts
+
 MARK = "bench-world: "  # starts the child's one line of results
 SCRATCH = "MINSHENG_BENCH_DATABASE"  # the throwaway database's URL, as the parent made it
 QUICK = {"projects": 100, "seconds": 2.0}
@@ -57,8 +61,6 @@ def _path(name: str, query: str = "", **kwargs: str) -> str | None:
 
 
 def _pages(size: int, year: int) -> list[Page]:
-    from tracking.bench_world import BODY, code_of
-
     query = f"?body={BODY}&year={year}"
     codes = [code_of(n) for n in range(size)]  # project 0 first: it has sub-items
     wanted: list[tuple[str, str, list[str | None]]] = [
@@ -99,9 +101,6 @@ def _count(client: Client, page: Page) -> None:
 
 
 def _world_facts() -> dict[str, Any]:
-    from tracking.models import ColourChange, Milestone, ProgressUpdate, TrackedProject
-    from tracking.services.assess import assess, with_facts
-
     today = timezone.localdate()
     colours: dict[str, int] = {}
     for project in with_facts(TrackedProject.objects.filter(parent__isnull=True)):
@@ -171,9 +170,6 @@ class Command(BaseCommand):
 
     def _world(self, projects: int, milestones: int) -> None:
         """In the child: build the world size by size, counting each page's queries at each."""
-        from tracking.bench_world import world_build
-        from tracking.models import TrackedProject
-
         url = os.environ.get("DATABASE_URL", "")
         if not url or os.environ.get(SCRATCH) != url:
             raise CommandError("--world builds only on the throwaway database bench_tracking made")
@@ -198,10 +194,13 @@ class Command(BaseCommand):
     def _bench(self, options: dict[str, Any]) -> None:
         from ballots.bench.tools import bench_env, manage
 
-        with self._scratch() as (url, where), tempfile.TemporaryDirectory() as static:
+        # What else the machine was doing: the figures mean little on a busy one.
+        options["busy"] = os.getloadavg()[0]
+        with self._scratch() as (url, where), tempfile.TemporaryDirectory() as folder:
+            work = Path(folder)
             env = bench_env(
                 url,
-                Path(static),
+                work / "static",
                 REDIS_URL="",  # in-memory channel layer: these pages push nothing
                 EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",  # the sweep's mail
                 **{SCRATCH: url},
@@ -226,16 +225,23 @@ class Command(BaseCommand):
             world = json.loads(found.removeprefix(MARK))
             for line in _plan_lines(world["facts"], options, where):
                 self.stdout.write(line)
-            self._load([Page(**raw) for raw in world["pages"]], world["sizes"], env, options)
+            pages = [Page(**raw) for raw in world["pages"]]
+            self._load(pages, world["sizes"], env, options, work / "servers.log")
 
     def _load(
-        self, pages: list[Page], sizes: list[int], env: dict[str, str], options: dict[str, Any]
+        self,
+        pages: list[Page],
+        sizes: list[int],
+        env: dict[str, str],
+        options: dict[str, Any],
+        log: Path,
     ) -> None:
         """Each page in turn under the clients, on uvicorn serving the throwaway database."""
         from ballots.bench.tools import drive, forever, get, serving
 
-        with serving(options["servers"], env) as ports:
+        with log.open("wb") as server_log, serving(options["servers"], env, server_log) as ports:
             for page in pages:
+                seen = log.stat().st_size
                 if not page.paths:
                     self.stdout.write(
                         f"{page.label}: skipped, the URL name “{page.name}” does not resolve yet"
@@ -254,6 +260,8 @@ class Command(BaseCommand):
                     f"p99 {timed.p99_ms():,.0f} ms, errors {timed.errors or 0}"
                 )
                 self.stdout.write(f"    {_growth(page, sizes)}")
+                if timed.errors:
+                    self.stdout.write(f"    the servers said: {_last_error(log, seen)}")
 
     @contextmanager
     def _scratch(self) -> Iterator[tuple[str, str]]:
@@ -277,6 +285,14 @@ class Command(BaseCommand):
             raise CommandError(f"bench_tracking runs on SQLite or PostgreSQL, not {engine}")
 
 
+def _last_error(log: Path, since: int) -> str:
+    """The last line of the last error the servers logged after byte `since`."""
+    with log.open("rb") as text:
+        text.seek(since)
+        lines = [line.strip() for line in text.read().decode(errors="replace").splitlines()]
+    return next((line for line in reversed(lines) if line), "nothing")
+
+
 def _plan_lines(facts: dict[str, Any], options: dict[str, Any], where: str) -> list[str]:
     colours = facts["colours"]
     kind = where.split(" ", 1)[0]
@@ -287,5 +303,6 @@ def _plan_lines(facts: dict[str, Any], options: dict[str, Any], where: str) -> l
         f"{colours.get('green', 0):,} green, {colours.get('yellow', 0):,} yellow, "
         f"{colours.get('red', 0):,} red, {colours.get('none', 0):,} without a colour",
         f"load: {options['clients']} concurrent clients for {options['seconds']:g} s per page, "
-        f"{options['servers']} uvicorn processes, {kind}",
+        f"{options['servers']} uvicorn processes, {kind}; {os.cpu_count()} cores, "
+        f"load average {options['busy']:.1f} before the run",
     ]
