@@ -183,7 +183,7 @@ def test_an_uploaded_boundary_is_checked_shown_and_then_drawn_on_the_map(
         encoding="utf-8",
     )
 
-    staff = screens.person(1280, 900)
+    staff = screens.person(390, 844)  # staff check the outline on a phone too
     screens.sign_in(staff, "congress")
     staff.goto(f"{screens.base}/work/{cast.body.slug}/")
     staff.click("nav.worknav >> text=地图边界")
@@ -197,7 +197,9 @@ def test_an_uploaded_boundary_is_checked_shown_and_then_drawn_on_the_map(
     staff.click("text=检查文件")
     expect(staff.locator("h1")).to_have_text("保存这个地图边界？")
     expect(staff.locator(".boundary-preview path")).to_have_count(1)
-    screens.shot(staff, "55-boundary-preview")
+    scroll_width = staff.evaluate("document.documentElement.scrollWidth")
+    screens.shot(staff, "55-boundary-preview-phone")
+    assert scroll_width <= 390, scroll_width
     staff.click("button:has-text('保存边界')")
     expect(staff.locator(".messages")).to_contain_text("地图边界已保存")
 
@@ -226,3 +228,14 @@ def test_with_a_tile_address_the_map_draws_tiles(
     expect(page.locator(".leaflet-marker-icon")).to_have_count(4)
     assert page.locator(".leaflet-tile").count() > 0
     assert page.locator("#project-map.map-offline").count() == 0
+
+
+def test_the_map_fills_a_projector(screens: Screens, cast: Cast) -> None:
+    a_year_of_projects(cast)
+    page = screens.person(1920, 1080)
+    page.goto(f"{screens.base}/map/?year=2027")
+    expect(page.locator(".map-row")).to_have_count(5)
+    box = page.locator("#project-map").bounding_box()
+    assert box and box["width"] > 1100 and box["height"] > 700
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1920
+    screens.shot(page, "57-map-projector")

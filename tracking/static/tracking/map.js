@@ -34,7 +34,10 @@
   function baseMap(element) {
     var center = centerOf(element);
     var tiles = element.getAttribute("data-tiles");
-    var map = L.map(element, { zoomSnap: 0.5, attributionControl: Boolean(tiles) });
+    // No fading: a filter's popups and markers go at once, not as ghosts over the new ones.
+    var map = L.map(element, {
+      zoomSnap: 0.5, fadeAnimation: false, attributionControl: Boolean(tiles)
+    });
     map.setView(center, 11);
     if (tiles) {
       var osm = tiles.indexOf("openstreetmap") >= 0;
@@ -61,15 +64,16 @@
     };
   }
 
+  // Without animation: a filter's answer shows at once, and a later one never meets a moving map.
   function fit(map, bounds, center) {
     if (bounds.isValid()) {
       if (bounds.getNorthEast().equals(bounds.getSouthWest())) {
-        map.setView(bounds.getCenter(), 15);
+        map.setView(bounds.getCenter(), 14, { animate: false });
       } else {
-        map.fitBounds(bounds, { padding: [32, 32], maxZoom: 16 });
+        map.fitBounds(bounds, { padding: [32, 32], maxZoom: 16, animate: false });
       }
     } else {
-      map.setView(center, 11);
+      map.setView(center, 11, { animate: false });
     }
   }
 
