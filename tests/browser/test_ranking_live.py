@@ -144,16 +144,23 @@ def test_an_approved_update_reorders_the_ranking_and_the_phone_page_live(
     screens.shot(phone, "52-project-page-phone-live")
 
 
-def test_the_ranking_fits_a_phone(browser: Browser, asgi_server: str, cast: Cast) -> None:
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1920, 1080)])
+def test_the_ranking_fits_a_phone_and_a_projector(
+    browser: Browser, asgi_server: str, cast: Cast, width: int, height: int
+) -> None:
     three_projects(cast)
     screens = Screens(browser, asgi_server)
-    phone = screens.person(**PHONE)
-    phone.goto(f"{asgi_server}/ranking/?body=hill&year=2027&order=colour")
-    listening(phone)
-    expect(phone.locator(".rank-row")).to_have_count(3)
-    expect(phone.locator(".ranking-choices .current")).to_contain_text(["预警颜色"])
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    screens.shot(phone, "53-ranking-phone")
+    page = screens.person(width=width, height=height)
+    page.goto(f"{asgi_server}/ranking/?body=hill&year=2027&order=colour")
+    listening(page)
+    expect(page.locator(".rank-row")).to_have_count(3)
+    expect(page.locator(".ranking-choices .current")).to_contain_text(["预警颜色"])
+    assert codes(page) == ["WATER", "SCHOOL", "ROAD"]  # red first, then by most behind
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if height >= 1080:  # on the projector the three rows are in sight without scrolling
+        last = page.locator(".rank-row").last.bounding_box()
+        assert last is not None and last["y"] + last["height"] <= height
+    screens.shot(page, f"53-ranking-{width}x{height}")
 
 
 def test_after_a_dropped_socket_the_ranking_reconnects_and_catches_up(
