@@ -4,12 +4,14 @@ from tracking import api
 from tracking.views import (
     circulars,
     implementation,
+    inbox,
     ledgers,
     map,
     plans,
     project,
     public,
     ranking,
+    supervision,
     work,
 )
 
@@ -43,6 +45,28 @@ urlpatterns = [
     # -- ranking --
     path("ranking/", ranking.ranking, name="ranking"),
     # -- supervision: dashboard, policy, tasks, groups --
+    path("work/<slug:body>/supervision/", supervision.supervision, name="supervision"),
+    path(
+        "work/<slug:body>/supervision/policy/",
+        supervision.supervision_policy,
+        name="supervision_policy",
+    ),
+    path(
+        "work/<slug:body>/supervision/tasks/<int:pk>/close/",
+        supervision.task_close_view,
+        name="task_close",
+    ),
+    path(
+        "work/<slug:body>/supervision/tasks/<int:pk>/edit/",
+        supervision.task_edit_view,
+        name="task_edit",
+    ),
+    path(
+        "work/<slug:body>/implementation/<code:code>/group/",
+        supervision.project_group,
+        name="project_group",
+    ),
+    path("inbox/", inbox.notifications, name="notifications"),
     # -- plans: editing, Excel uploads, changes of plan --
     path("work/<slug:body>/implementation/new/", plans.project_new, name="project_new"),
     path(

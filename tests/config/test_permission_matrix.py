@@ -35,8 +35,11 @@ from tracking.models import (
     Boundary,
     GroupMember,
     LedgerEntry,
+    Notification,
     PlanChange,
     ProgressUpdate,
+    SupervisionPolicy,
+    SupervisionTask,
     TrackedProject,
     UpdatePhoto,
     UpdateState,
@@ -282,6 +285,22 @@ PLAN_FORM = {
     "m-MAX_NUM_FORMS": "100",
 }
 
+
+def _open_task(w: World) -> dict[str, Any]:
+    """An open follow-up task on the unit's project."""
+    task = SupervisionTask.objects.get_or_create(
+        project=_unit_project(w), kind="on_site", defaults={"due": datetime.date(2026, 12, 1)}
+    )[0]
+    return {**body(w), "pk": task.pk}
+
+
+def _unread_for_everyone(w: World) -> dict[str, Any]:
+    """One unread notice for each signed-in person (the inbox URL takes no arguments)."""
+    users = [u for u in w.cast.by_role().values() if u is not None]
+    Notification.objects.bulk_create([Notification(user=u, text="通知") for u in users])
+    return {}
+
+
 MATRIX = [
     Row("home", ALL, lambda w: {}),
     Row("public_list", ALL, body),
@@ -439,6 +458,55 @@ MATRIX = [
     # The ranking is public, reviewed data only, like each project's page.
     Row("ranking", ALL, lambda w: {}),
     # -- supervision: dashboard, policy, tasks, groups --
+    # The dashboard and the policy: the work area reads them, congress staff act.
+    Row("supervision", STAFF, body),
+    Row("supervision_policy", STAFF, body),
+    Row(
+        "supervision_policy",
+        {"congress"},
+        body,
+        post=lambda w: {"confirm": "yes", "kind": "deadline", "warn_days": "20"},
+        label="supervision_policy:set",
+    ),
+    Row("task_close", {"congress"}, _open_task),
+    Row(
+        "task_close",
+        {"congress"},
+        _open_task,
+        post=lambda w: {"confirm": "yes", "outcome": "已现场督办"},
+        label="task_close:post",
+    ),
+    Row("task_edit", {"congress"}, _open_task),
+    Row(
+        "task_edit",
+        {"congress"},
+        _open_task,
+        post=lambda w: {"owner": "王代表", "due": "2027-01-15"},
+        label="task_edit:post",
+    ),
+    # A project's group: the work area and the group's own members read it; staff change it.
+    Row("project_group", STAFF | {"representative"}, _ledgers_of),
+    Row(
+        "project_group",
+        {"congress"},
+        _ledgers_of,
+        post=lambda w: {
+            "action": "add",
+            "representative": Representative.objects.get_or_create(
+                body=w.cast.body, code="D-GROUP", defaults={"name": "王代表"}
+            )[0].pk,
+        },
+        label="project_group:add",
+    ),
+    # Everyone signed in has an inbox of their own: here each has one unread notice to mark.
+    Row("notifications", ALL - {"anonymous"}, lambda w: {}),
+    Row(
+        "notifications",
+        ALL - {"anonymous"},
+        _unread_for_everyone,
+        post=lambda w: {"all": "yes"},
+        label="notifications:read-all",
+    ),
     # -- plans: editing, Excel uploads, changes of plan --
     # Plans: congress staff edit, publish and decide; stations and auditors read a plan, a unit
     # its own project's. Excel uploads: congress staff (each asked first: a GET row here).
@@ -653,6 +721,10 @@ def _snapshot() -> tuple[Any, ...]:
         PlanChange.objects.count(),
         list(LedgerEntry.objects.order_by("pk").values_list("pk", "closed_at")),
         list(Boundary.objects.order_by("pk").values_list("pk", "name", "uploaded_at")),
+        list(SupervisionPolicy.objects.values_list("policy_kind", "warn_days", "yellow", "red")),
+        list(SupervisionTask.objects.order_by("pk").values_list("pk", "owner", "due", "closed_at")),
+        list(GroupMember.objects.order_by("pk").values_list("pk", "representative_id", "leads")),
+        list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
     )
 
 

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from projects.http import AuthenticatedHttpRequest
 from projects.models import Body, Membership, Role, Status
 from projects.selectors import published_years, work_candidates
 from tracking.models import ProgressUpdate, TrackedProject, UpdateState
+from tracking.services.supervision import ProjectRow, supervised_rows
 
 
 @dataclass
@@ -30,6 +32,7 @@ class Section:
     facts: list[tuple[str, int]] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)
     later: str = ""  # work this role will have once a part of the product exists
+    supervised: list[ProjectRow] = field(default_factory=list)  # a representative's groups
 
 
 def _url(name: str, access: Access, **kwargs: object) -> str:
@@ -126,7 +129,7 @@ def _auditor(access: Access) -> Section:
     )
 
 
-def _representative(access: Access) -> Section:
+def _representative(access: Access, user_id: int) -> Section:
     section = Section(
         role=_("Representative"),
         about=_(
@@ -148,6 +151,9 @@ def _representative(access: Access) -> Section:
                 reverse("hall", kwargs={"code": round_.code}),
             )
         )
+    section.supervised = supervised_rows(user_id=user_id, body=access.body, on=timezone.localdate())
+    if section.supervised:  # "nothing to do here yet" no longer holds for a group member
+        section.later = ""
     return section
 
 
@@ -177,7 +183,7 @@ def sections_for(access: Access, user_id: int) -> list[Section]:
     if access.is_auditor:
         sections.append(_auditor(access))
     if Role.REPRESENTATIVE in access.roles:
-        sections.append(_representative(access))
+        sections.append(_representative(access, user_id))
     if Role.IMPLEMENTING_UNIT in access.roles:
         units = list(
             Membership.objects.filter(
