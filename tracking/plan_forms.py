@@ -22,6 +22,7 @@ from tracking.plan_file import CODE, Problem
 from tracking.services.plan_editor import number
 
 MAX_MILESTONES = 100  # a plan's 时间节点: a dozen is usual
+ISO_DATE = DateInput(format="%Y-%m-%d")  # a date input shows only ISO dates, whatever the locale
 
 
 def _iso(value: datetime.date | None) -> str | None:
@@ -44,8 +45,8 @@ class PlanForm(PlainTextForm, forms.Form):
     leader = forms.CharField(label=_("leader in charge"), max_length=60, required=False)
     budget_wan = forms.DecimalField(label=_("budget (10,000 yuan)"), required=False)
     funding_source = forms.CharField(label=_("funding source"), max_length=120, required=False)
-    start = forms.DateField(label=_("planned start"), required=False, widget=DateInput)
-    completion = forms.DateField(label=_("planned completion"), required=False, widget=DateInput)
+    start = forms.DateField(label=_("planned start"), required=False, widget=ISO_DATE)
+    completion = forms.DateField(label=_("planned completion"), required=False, widget=ISO_DATE)
     lat = forms.DecimalField(label=_("Latitude"), required=False)
     lng = forms.DecimalField(label=_("Longitude"), required=False)
     address = forms.CharField(label=_("address"), max_length=200, required=False)
@@ -138,14 +139,9 @@ def plan_initial(record: dict[str, Any]) -> dict[str, Any]:
 
 
 class MilestoneForm(PlainTextForm, forms.Form):
-    code = forms.CharField(
-        label=_("Milestone id"),
-        max_length=64,
-        required=False,
-        help_text=_("Letters, digits, - or _; left empty, one is given."),
-    )
+    code = forms.CharField(label=_("Milestone id"), max_length=64, required=False)
     title = forms.CharField(label=_("title"), max_length=200)
-    planned = forms.DateField(label=_("planned"), widget=DateInput)
+    planned = forms.DateField(label=_("planned"), widget=ISO_DATE)
     weight = forms.DecimalField(label=_("weight"), initial=1)
 
     done: datetime.date | None = None  # the day it was reached, shown; progress sets it, not this
@@ -355,7 +351,7 @@ class PlanChangeForm(PlainTextForm, forms.Form):
         max_length=200,
         help_text=_("For example: 镇人大主席团第5次会议."),
     )
-    decided_on = forms.DateField(label=_("decided on"), widget=DateInput)
+    decided_on = forms.DateField(label=_("decided on"), widget=ISO_DATE)
     reason = forms.CharField(
         label=_("reason"), max_length=MAX_TEXT_CHARS, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -148,6 +148,8 @@ def plan_edit(request: AuthenticatedHttpRequest, body: str, code: str) -> HttpRe
         record = plan_record(project)
         form = PlanForm(initial=plan_initial(record))
         formset = MilestoneFormSet(initial=milestones_initial(record), prefix=PREFIX)
+        if not editable:
+            formset.extra = 0  # readers need no empty rows
     if not editable:
         for each in (form, *formset.forms):
             for field in each.fields.values():
