@@ -231,11 +231,6 @@ def closed_tasks_with_closer(body: Body, tasks: Sequence[SupervisionTask]) -> li
     ]
 
 
-def task_closer(task: SupervisionTask) -> str:
-    found = closed_tasks_with_closer(task.project.body, [task])
-    return found[0].who if found else ""
-
-
 def supervised_rows(*, user_id: int, body: Body, on: datetime.date) -> list[ProjectRow]:
     """The projects whose supervision group this person (a representative) is in."""
     projects = (
