@@ -24,7 +24,13 @@ ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker: its value must be ISO whatever the language's date format, or the
+    browser drops it and a form shown again (or one with a default) comes up empty."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format or "%Y-%m-%d")
 
 
 def within_size(upload: UploadedFile, limit: int) -> UploadedFile:

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from tests.conftest import Cast, client_for
@@ -74,6 +75,16 @@ def test_a_unit_reports_and_nothing_is_public_until_staff_approve(
     assert served.status_code == 200
     image = Image.open(io.BytesIO(b"".join(served.streaming_content)))  # type: ignore[attr-defined]
     assert max(image.size) == 1600 and not image.getexif()  # resized, no metadata left
+
+
+def test_the_report_form_comes_with_today_filled_in_whatever_the_language(
+    cast: Cast, projects: list[TrackedProject]
+) -> None:
+    url = reverse("project_report", kwargs={"body": cast.body.slug, "code": projects[0].code})
+    today = timezone.localdate().isoformat()
+    for language in ("zh-hans", "en"):  # a date picker drops a value in 2026/11/23 form
+        html = client_for(cast.unit).get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f'type="date" name="on" value="{today}"' in html
 
 
 def test_a_unit_cannot_report_on_another_units_project(
