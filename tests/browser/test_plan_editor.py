@@ -3,16 +3,20 @@ draft saved with a problem marked beside its field, fixed, published after the c
 then the public page shows the plan and the notice of a pause."""
 
 import datetime
+import io
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Screens
 from tests.conftest import Cast
 from tracking.models import Milestone, TrackedProject
+from tracking.plan_excel import PROJECT_COLUMNS, projects_workbook
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DAY = datetime.timedelta(days=1)
 
 
@@ -100,3 +104,31 @@ def test_a_pause_is_decided_and_its_notice_is_public(screens: Screens, cast: Cas
     expect(phone.locator(".plan-notices")).to_contain_text("镇人大主席团第5次会议")
     no_sideways_scroll(phone, 390)
     screens.shot(phone, "65-project-notice-phone")
+
+
+def test_an_excel_upload_with_problems_lists_them_on_a_phone(
+    screens: Screens, cast: Cast, tmp_path: Path
+) -> None:
+    project = a_project(cast)
+    book = load_workbook(io.BytesIO(projects_workbook([project])))
+    sheet = book.worksheets[0]
+    keys = [c.key for c in PROJECT_COLUMNS]
+    sheet.cell(row=2, column=keys.index("start") + 1).value = "2029-01-01"  # after completion
+    sheet.cell(row=2, column=keys.index("urgent") + 1).value = "也许"
+    path = tmp_path / "projects.xlsx"
+    book.save(path)
+    page = screens.person(width=390, height=844)
+    screens.sign_in(page, "congress")
+    page.goto(f"{screens.base}/work/hill/implementation/")
+    expect(page.locator(".plan-actions a")).to_have_count(4)
+    no_sideways_scroll(page, 390)
+    screens.shot(page, "66-implementation-plan-links-phone")
+    page.goto(f"{screens.base}/work/hill/implementation/import-plans/")
+    page.set_input_files("#id_file", str(path))
+    page.click("form button.primary")
+    # the start, the urgent cell, and both milestones now before the start
+    expect(page.locator(".import-errors tbody tr")).to_have_count(4)
+    expect(page.locator(".import-errors")).to_contain_text("晚于完成日期")
+    expect(page.locator(".import-errors")).to_contain_text("时间节点")
+    no_sideways_scroll(page, 390)
+    screens.shot(page, "67-plan-import-problems-phone")
