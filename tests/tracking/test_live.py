@@ -33,6 +33,7 @@ from django.utils.crypto import get_random_string
 
 from config.websocket_urls import websocket_urlpatterns
 from tests.conftest import Cast
+from tests.tracking.world import listed, voted
 from tracking.models import ProgressUpdate, ProjectStatus, TrackedProject, UpdateState
 from tracking.services.updates import update_review
 
@@ -165,6 +166,23 @@ def test_a_plan_file_tells_the_congress_year(cast: Cast, tmp_path: Path) -> None
     )
     [messages] = heard(["/ws/projects/hill/2027/"], lambda: call_command("import_plans", file))
     assert messages == [CHANGED]
+
+
+def test_a_sweep_that_records_a_colour_tells_the_congress_year(cast: Cast) -> None:
+    project(cast, "A")
+    [messages] = heard(["/ws/projects/hill/2027/"], lambda: call_command("tracking_sweep"))
+    assert messages == [CHANGED]
+    [again] = heard(["/ws/projects/hill/2027/"], lambda: call_command("tracking_sweep"))
+    assert again == []  # nothing changed, nothing to refetch
+
+
+def test_a_closing_vote_tells_the_year_of_its_new_projects(cast: Cast) -> None:
+    candidates = listed(cast, 1)
+    [messages] = heard(
+        ["/ws/projects/hill/2027/"], lambda: voted(cast, candidates, [{"P1": "yes"}], to_select=1)
+    )
+    assert messages == [CHANGED]
+    assert TrackedProject.objects.count() == 1
 
 
 def test_an_unknown_congress_is_refused(cast: Cast) -> None:

@@ -16,6 +16,7 @@ from ballots.rules.terms import Kind, Outcome
 from projects.action_log import action_record
 from projects.models import Candidate
 from projects.services import candidates_settle_vote
+from tracking import live
 from tracking.models import ProjectStatus, TrackedProject, TrackingAction
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ def projects_from_round(round_: Round) -> list[TrackedProject]:
             subject=round_.code,
             detail={"projects": [p.code for p in made]},
         )
+        live.after_commit(made)  # the ranking and map of the new year fill in at once
     return made
 
 

@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from projects.action_log import action_record
 from projects.models import Body, Level, Membership, Role
+from tracking import live
 from tracking.models import (
     ColourChange,
     GroupMember,
@@ -217,6 +218,7 @@ def _write(
         to_colour=colour,
         reasons=reasons,
     )
+    live.after_commit([project])  # its page shows the colour history: refetch it
     if colour not in TASK_OF:
         return _Written(change, None, 0, [])
     kind, days = TASK_OF[colour]
