@@ -249,6 +249,21 @@ def _ledger_entry(*, closed: bool) -> Callable[[World], dict[str, Any]]:
     return kwargs
 
 
+def _open_task(w: World) -> dict[str, Any]:
+    """An open follow-up task on the unit's project."""
+    task = SupervisionTask.objects.get_or_create(
+        project=_unit_project(w), kind="on_site", defaults={"due": datetime.date(2026, 12, 1)}
+    )[0]
+    return {**body(w), "pk": task.pk}
+
+
+def _unread_for_everyone(w: World) -> dict[str, Any]:
+    """One unread notice for each signed-in person (the inbox URL takes no arguments)."""
+    users = [u for u in w.cast.by_role().values() if u is not None]
+    Notification.objects.bulk_create([Notification(user=u, text="通知") for u in users])
+    return {}
+
+
 def _unit_plan(w: World) -> dict[str, Any]:
     return {**body(w), "code": _unit_project(w).code}
 
@@ -284,22 +299,6 @@ PLAN_FORM = {
     "m-MIN_NUM_FORMS": "0",
     "m-MAX_NUM_FORMS": "100",
 }
-
-
-def _open_task(w: World) -> dict[str, Any]:
-    """An open follow-up task on the unit's project."""
-    task = SupervisionTask.objects.get_or_create(
-        project=_unit_project(w), kind="on_site", defaults={"due": datetime.date(2026, 12, 1)}
-    )[0]
-    return {**body(w), "pk": task.pk}
-
-
-def _unread_for_everyone(w: World) -> dict[str, Any]:
-    """One unread notice for each signed-in person (the inbox URL takes no arguments)."""
-    users = [u for u in w.cast.by_role().values() if u is not None]
-    Notification.objects.bulk_create([Notification(user=u, text="通知") for u in users])
-    return {}
-
 
 MATRIX = [
     Row("home", ALL, lambda w: {}),
@@ -713,14 +712,14 @@ def _snapshot() -> tuple[Any, ...]:
         list(User.objects.order_by("pk").values_list("pk", "password")),
         list(Membership.objects.order_by("pk").values_list("pk", "user_id", "role")),
         list(ProgressUpdate.objects.order_by("pk").values_list("pk", "state")),
+        list(LedgerEntry.objects.order_by("pk").values_list("pk", "closed_at")),
+        list(Boundary.objects.order_by("pk").values_list("pk", "name", "uploaded_at")),
         list(
             TrackedProject.objects.order_by("pk").values_list(
                 "pk", "status", "draft_plan", "plan_set_at"
             )
         ),
         PlanChange.objects.count(),
-        list(LedgerEntry.objects.order_by("pk").values_list("pk", "closed_at")),
-        list(Boundary.objects.order_by("pk").values_list("pk", "name", "uploaded_at")),
         list(SupervisionPolicy.objects.values_list("policy_kind", "warn_days", "yellow", "red")),
         list(SupervisionTask.objects.order_by("pk").values_list("pk", "owner", "due", "closed_at")),
         list(GroupMember.objects.order_by("pk").values_list("pk", "representative_id", "leads")),
