@@ -1,7 +1,7 @@
 """The action log as people read it: Beijing time, names not logins, details in words."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,11 +122,18 @@ def detail_words(detail: Any) -> list[str]:
     ]
 
 
+def register_detail_words(words: Mapping[str, str | Promise]) -> None:
+    """The log shows these words beside an app's own detail keys."""
+    DETAIL_WORDS.update(words)
+
+
 def _worded(key: str, value: Any) -> Any:
     words = VALUE_WORDS.get(key)
-    if words is None or not isinstance(value, str):
+    if words is None:
         return value
-    return str(words.get(value, value))
+    if isinstance(value, list):  # a change written as [before, after]
+        return [str(words.get(v, v)) if isinstance(v, str) else v for v in value]
+    return str(words.get(value, value)) if isinstance(value, str) else value
 
 
 def log_rows(entries: Iterable[ActionEntry]) -> list[LogRow]:

@@ -11,6 +11,9 @@ class TrackingConfig(AppConfig):
         from tracking.models import TrackingAction
 
         register_actions(TrackingAction)
+        from tracking import log_words
+
+        log_words.register()
         from ballots.signals import round_closed
         from tracking.services.from_vote import on_round_closed
 

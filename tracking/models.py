@@ -266,6 +266,7 @@ class TrackingAction(models.TextChoices):
     URGENT_SET = "urgent_set", _("Urgent mark (绿色通道) set or lifted")
     GROUP_CHANGED = "group_changed", _("Supervision group changed")
     TASK_CLOSED = "task_closed", _("Supervision task closed")
+    TASK_EDITED = "task_edited", _("Supervision task's owner or due date changed")
     LEDGER_ENTRY_ADDED = "ledger_entry_added", _("Ledger entry added")
     LEDGER_ENTRY_CLOSED = "ledger_entry_closed", _("Ledger entry closed")
     BOUNDARY_UPLOADED = "boundary_uploaded", _("Map boundary uploaded")

@@ -129,3 +129,12 @@ def test_only_congress_staff_decide(cast: Cast, project: TrackedProject) -> None
         data = {**DECISION, "kind": "pause", "decided_on": "2026-11-01", "confirm": "yes"}
         assert client_for(user).post(change_url(project), data).status_code == 403
     assert not PlanChange.objects.exists()
+
+
+def test_the_action_log_words_a_change_of_plan(cast: Cast, project: TrackedProject) -> None:
+    decide(cast, project, "pause")
+    html = client_for(cast.auditor).get(reverse("action_log", kwargs={"body": "hill"}))
+    text = html.content.decode()
+    assert "状态（前、后）：实施中、暂缓" in text
+    assert "决定会议：" + DECISION["meeting"] in text
+    assert "implementing" not in text and "paused" not in text

@@ -12,11 +12,7 @@ from django.utils.translation import gettext as _
 
 from projects.action_log import action_record
 from projects.errors import Refused
-from projects.log_rows import register_value_words
 from tracking.models import Ledger, LedgerEntry, TrackedProject, TrackingAction
-
-# The log shows a ledger's name, not its code.
-register_value_words("ledger", Ledger.choices)
 
 # The names the implementation list reads its open counts under, one per ledger.
 OPEN_COUNT = {ledger: f"open_{ledger.value}" for ledger in Ledger}

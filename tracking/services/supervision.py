@@ -15,15 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from projects.action_log import action_record, register_actions
+from projects.action_log import action_record
 from projects.errors import Refused
-from projects.log_rows import DETAIL_WORDS, register_value_words
 from projects.models import ActionEntry, Body, Representative
 from tracking.models import (
     GroupMember,
@@ -34,7 +32,6 @@ from tracking.models import (
     ProgressUpdate,
     SupervisionPolicy,
     SupervisionTask,
-    TaskKind,
     TrackedProject,
     TrackingAction,
     UpdateState,
@@ -48,38 +45,6 @@ COLOUR_KEYS = (Colour.RED.value, Colour.YELLOW.value, Colour.GREEN.value, NONE)
 MAX_WARN_DAYS = 365
 OUTCOME_LENGTH = 2000
 CLOSED_SHOWN = 20  # closed tasks on the dashboard: the latest; the action log keeps them all
-
-
-class SupervisionAction(models.TextChoices):
-    """Supervision decisions TrackingAction has no member for (its models are fixed for now)."""
-
-    TASK_EDITED = "task_edited", gettext_lazy("Supervision task's owner or due date changed")
-
-
-register_actions(SupervisionAction)
-register_value_words("kind", TaskKind.choices)
-register_value_words(
-    "change",
-    [
-        ("added", gettext_lazy("added")),
-        ("leader", gettext_lazy("made leader")),
-        ("removed", gettext_lazy("removed")),
-    ],
-)
-# The log shows each detail key in words; these are the keys this module writes.
-DETAIL_WORDS.update(
-    {
-        "before": gettext_lazy("before"),
-        "after": gettext_lazy("after"),
-        "changing_colour": gettext_lazy("projects changing colour"),
-        "task": gettext_lazy("task"),
-        "owner": gettext_lazy("owner"),
-        "due": gettext_lazy("due"),
-        "change": gettext_lazy("change"),
-        "representative": gettext_lazy("representative"),
-        "leader": gettext_lazy("group leader"),
-    }
-)
 
 
 # -- reads ------------------------------------------------------------------------------------
@@ -460,7 +425,7 @@ def task_edit(
     action_record(
         body=task.project.body,
         actor=actor,
-        action=SupervisionAction.TASK_EDITED,
+        action=TrackingAction.TASK_EDITED,
         subject=task.project.code,
         detail={"task": task.pk, "kind": task.kind, **changed},
     )
