@@ -140,6 +140,8 @@ def test_members_read_their_group_and_see_their_projects_on_my_work(
     home = client.get(reverse("work_home", kwargs={"body": cast.body.slug})).content.decode()
     assert "溪口村饮用水管网改造" in home and "colour-yellow" in home
     assert "1 项待办督办任务" in home
+    ledgers = reverse("ledgers", kwargs={"body": cast.body.slug, "code": project.code})
+    assert ledgers in home and client.get(ledgers).status_code == 200
     assert client.post(_url(cast, project), {"action": "add"}).status_code == 403
 
 
