@@ -140,6 +140,8 @@ class Item(models.Model):
     candidate = models.ForeignKey(
         Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="ballot_items"
     )
+    # An evaluation item's tracked project, by its id (tracking is a higher floor: no key here).
+    project_code = models.CharField(_("tracked project"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["round", "number"]

@@ -34,6 +34,12 @@ class ColourChoice(models.TextChoices):
     GREEN = Colour.GREEN.value, _("Green")
 
 
+class GradeChoice(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied (满意)")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied (基本满意)")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied (不满意)")
+
+
 class PolicyKind(models.TextChoices):
     DEADLINE = "deadline", _("By deadlines (overdue red, due soon yellow)")
     PROGRESS = "progress", _("By progress against schedule (序时进度)")
@@ -61,6 +67,17 @@ class SupervisionPolicy(PolicyFields):
     """A congress's warning policy; with none set, the deadline policy with N = 15."""
 
     body = models.OneToOneField(Body, on_delete=models.CASCADE, related_name="supervision_policy")
+    # A project's average below this, with at least this many ratings, raises a follow-up task.
+    rating_floor = models.DecimalField(
+        _("low rating: average below"), max_digits=3, decimal_places=2, default=Decimal(3)
+    )
+    rating_min_count = models.PositiveSmallIntegerField(
+        _("low rating: with at least this many ratings"), default=10
+    )
+    phone_ratings = models.BooleanField(
+        _("residents rate with a phone number and a one-time code (needs an SMS backend)"),
+        default=False,
+    )
 
     class Meta:
         verbose_name = _("warning policy")
@@ -116,6 +133,15 @@ class TrackedProject(PolicyFields):
     plan_set_at = models.DateTimeField(null=True, blank=True)  # None: no plan published yet
     # A plan being edited in the work area, as one plan-file record; public only once published.
     draft_plan = models.JSONField(null=True, blank=True)
+    # The last evaluation round's grade (满意度测评) and that round; "" until evaluated.
+    evaluation = models.CharField(
+        _("evaluation"), max_length=20, choices=GradeChoice.choices, blank=True
+    )
+    evaluated_in = models.ForeignKey(
+        Round, on_delete=models.PROTECT, null=True, blank=True, related_name="evaluated_projects"
+    )
+    # An unfinished or rectifying project's explanation and completion measures, by its unit.
+    explanation = models.TextField(_("explanation and completion measures"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -270,11 +296,17 @@ class TrackingAction(models.TextChoices):
     LEDGER_ENTRY_ADDED = "ledger_entry_added", _("Ledger entry added")
     LEDGER_ENTRY_CLOSED = "ledger_entry_closed", _("Ledger entry closed")
     BOUNDARY_UPLOADED = "boundary_uploaded", _("Map boundary uploaded")
+    EVALUATION_RECORDED = "evaluation_recorded", _("Evaluation grades reached their projects")
+    PROJECT_CLOSED = "project_closed", _("Project closed after verified rectification (销号)")
+    RATING_HIDDEN = "rating_hidden", _("A rating's comment hidden")
+    REPORT_ANSWERED = "report_answered", _("A problem report answered")
+    EVALUATION_ROUND_BUILT = "evaluation_round_built", _("Evaluation round built from projects")
 
 
 class TaskKind(models.TextChoices):
     SPECIAL_REPORT = "special_report", _("Special report to the standing committee (专题听取汇报)")
     ON_SITE = "on_site", _("On-site supervision (现场督办)")
+    LOW_RATING = "low_rating", _("Follow-up of a low public rating")
 
 
 class SupervisionTask(models.Model):
@@ -421,3 +453,80 @@ class Boundary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body} · {self.name}"
+
+
+class Rating(models.Model):
+    """A resident's 1–5 stars (码上评): one per person per project per evaluation period; a new one
+    from the same person replaces it. `rater` is a keyed hash of the signed device token or the
+    verified phone number, never the token or number itself."""
+
+    project = models.ForeignKey(TrackedProject, on_delete=models.CASCADE, related_name="ratings")
+    period = models.CharField(_("evaluation period"), max_length=16)
+    rater = models.CharField(max_length=64)
+    stars = models.PositiveSmallIntegerField(
+        _("stars"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    hidden_reason = models.CharField(_("reason hidden"), max_length=200, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["project", "-updated_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "period", "rater"], name="rating_once_per_person_and_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(stars__gte=1) & Q(stars__lte=5), name="rating_stars_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.stars}★"
+
+
+class ReportState(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    IN_HAND = "in_hand", _("Being handled")
+    ANSWERED = "answered", _("Answered")
+    DISMISSED = "dismissed", _("Not taken up")
+
+
+class ProblemReport(models.Model):
+    """A resident's problem report (码上提): it enters the project's problems ledger; the resident
+    keeps the reference to check its state and the answer later."""
+
+    project = models.ForeignKey(
+        TrackedProject, on_delete=models.CASCADE, related_name="problem_reports"
+    )
+    reference = models.CharField(_("reference number"), max_length=20, unique=True)
+    text = models.TextField(_("problem"))
+    photo = models.FileField(upload_to="reports/%Y/%m/", blank=True)
+    photo_token = models.CharField(max_length=32, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=ReportState.choices, default=ReportState.RECEIVED
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    entry = models.OneToOneField(
+        LedgerEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="report"
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.reference

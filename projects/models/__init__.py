@@ -11,6 +11,7 @@ from projects.models.candidates import (
     Status,
     Transition,
 )
+from projects.models.suggestions import Suggestion, SuggestionState
 
 __all__ = [
     "ActionEntry",
@@ -29,5 +30,7 @@ __all__ = [
     "SourceKind",
     "Station",
     "Status",
+    "Suggestion",
+    "SuggestionState",
     "Transition",
 ]

@@ -28,6 +28,8 @@ class CollectionAction(models.TextChoices):
     CONGRESS_SET_UP = "congress_set_up", _("Congress set up")
     ACCOUNT_CREATED = "account_created", _("Account created")
     ROLE_GRANTED = "role_granted", _("Role granted")
+    SUGGESTION_ADOPTED = "suggestion_adopted", _("A resident's suggestion became a candidate")
+    SUGGESTION_DECLINED = "suggestion_declined", _("A resident's suggestion declined")
     ROLE_REVOKED = "role_revoked", _("Role revoked")
     PASSWORD_RESET = "password_reset", _("Password reset")
 
