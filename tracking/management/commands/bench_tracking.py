@@ -286,11 +286,11 @@ class Command(BaseCommand):
 
 
 def _last_error(log: Path, since: int) -> str:
-    """The last line of the last error the servers logged after byte `since`."""
+    """The last line of the last error the servers logged after byte `since` (no access lines)."""
     with log.open("rb") as text:
         text.seek(since)
         lines = [line.strip() for line in text.read().decode(errors="replace").splitlines()]
-    return next((line for line in reversed(lines) if line), "nothing")
+    return next((line for line in reversed(lines) if line and not line.startswith("INFO:")), "—")
 
 
 def _plan_lines(facts: dict[str, Any], options: dict[str, Any], where: str) -> list[str]:
