@@ -128,4 +128,8 @@ urlpatterns = [
     ),
     path("work/<slug:body>/supervision/circulars/", circulars.circulars, name="circulars"),
     path("work/<slug:body>/supervision/circular.pdf", circulars.circular, name="circular"),
+    # -- evaluation and rectification --
+    # -- public voice: ratings, problem reports, QR signs --
+    # -- station suggestions --
+    # -- annual report --
 ]

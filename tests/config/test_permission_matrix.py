@@ -694,6 +694,10 @@ MATRIX = [
         lambda w: {**round_of("closed_round")(w), "action": "publish"},
         label="round_act:ask-publish",
     ),
+    # -- evaluation and rectification --
+    # -- public voice: ratings, problem reports, QR signs --
+    # -- station suggestions --
+    # -- annual report --
 ]
 
 
