@@ -1,8 +1,6 @@
 """The monthly circular and the half-year summary as a PDF: what tracking.services.circular
 gathered, with a chart of the colours, one line per project and, for a half-year, what was done."""
 
-import io
-import math
 from xml.sax.saxutils import escape
 
 from django.utils import formats
@@ -11,61 +9,12 @@ from django.utils.translation import ngettext
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from ballots.pdf.fonts import chinese_font
+from tracking.pdf.common import FILL, GRID, TINT, WIDTH, Styles, axis, build, made_words, mark
 from tracking.services.circular import COLOURS, NONE, Circular, PeriodKind, Row, colour_words
-
-# The public project page's colours, so paper and screen agree.
-HEX = {"red": "#c0564b", "yellow": "#d9a400", "green": "#2e8b57", NONE: "#8a96a3"}
-FILL = {key: colors.HexColor(value) for key, value in HEX.items()}
-TINT = {
-    "red": colors.HexColor("#f8e1df"),
-    "yellow": colors.HexColor("#fff1cc"),
-    "green": colors.HexColor("#e3f1e7"),
-}
-PAGE = landscape(A4)
-MARGIN = 14 * mm
-WIDTH = PAGE[0] - 2 * MARGIN
-
-
-class _Styles:
-    def __init__(self, font: str) -> None:
-        self.font = font
-        self.title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1)
-        self.heading = ParagraphStyle("heading", fontName=font, fontSize=12, leading=18)
-        self.text = ParagraphStyle("text", fontName=font, fontSize=10, leading=15)
-        self.cell = ParagraphStyle("cell", fontName=font, fontSize=8.5, leading=11.5)
-        self.small = ParagraphStyle("small", fontName=font, fontSize=8, leading=10)
-
-
-def _mark(colour: str | None, words: dict[str, str]) -> str:
-    """A coloured dot and the colour's name: the name carries it on a grey printer too."""
-    key = colour or NONE
-    return f'<font color="{HEX[key]}">●</font> {escape(words[key])}'
-
-
-def _scale(top: int) -> tuple[int, int]:
-    """A value axis of whole projects: its top and step, about five ticks."""
-    top = max(1, top)
-    step = max(1, math.ceil(top / 5))
-    return math.ceil(top / step) * step, step
-
-
-def _axis(chart: VerticalBarChart, font: str, top: int) -> None:
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax, chart.valueAxis.valueStep = _scale(top)
-    chart.valueAxis.labelTextFormat = "%d"
-    chart.valueAxis.labels.fontName = font
-    chart.valueAxis.labels.fontSize = 8
-    chart.categoryAxis.labels.fontName = font
-    chart.categoryAxis.labels.fontSize = 9
-    chart.bars.strokeColor = None
 
 
 def _colour_bars(circular: Circular, words: dict[str, str], font: str) -> Drawing:
@@ -76,7 +25,7 @@ def _colour_bars(circular: Circular, words: dict[str, str], font: str) -> Drawin
     keys = (*COLOURS, NONE)
     chart.data = [tuple(circular.counts[k] for k in keys)]
     chart.categoryAxis.categoryNames = [words[k] for k in keys]
-    _axis(chart, font, max(circular.counts.values()))
+    axis(chart, font, max(circular.counts.values()))
     for index, key in enumerate(keys):
         chart.bars[(0, index)].fillColor = FILL[key]
     chart.barLabelFormat = "%d"
@@ -103,7 +52,7 @@ def _monthly_bars(circular: Circular, words: dict[str, str], font: str) -> Drawi
     chart.x, chart.y, chart.width, chart.height = 12 * mm, 9 * mm, 100 * mm, 42 * mm
     chart.data = [tuple(m.counts[c] for m in circular.months) for c in COLOURS]
     chart.categoryAxis.categoryNames = [m.label for m in circular.months]
-    _axis(chart, font, max((max(m.counts.values()) for m in circular.months), default=0))
+    axis(chart, font, max((max(m.counts.values()) for m in circular.months), default=0))
     for index, key in enumerate(COLOURS):
         chart.bars[index].fillColor = FILL[key]
     chart.groupSpacing = 6
@@ -130,7 +79,7 @@ def _monthly_bars(circular: Circular, words: dict[str, str], font: str) -> Drawi
     return drawing
 
 
-def _project_table(circular: Circular, words: dict[str, str], s: _Styles) -> Table:
+def _project_table(circular: Circular, words: dict[str, str], s: Styles) -> Table:
     header = [
         _("code"),
         _("project"),
@@ -141,11 +90,7 @@ def _project_table(circular: Circular, words: dict[str, str], s: _Styles) -> Tab
         _("reasons"),
     ]
     rows: list[list[Flowable]] = [[Paragraph(escape(h), s.cell) for h in header]]
-    style = [
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f4")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]
+    style = list(GRID)
     for number, row in enumerate(circular.rows, start=1):
         rows.append(_project_cells(row, words, s))
         if row.colour:
@@ -162,8 +107,8 @@ def _project_table(circular: Circular, words: dict[str, str], s: _Styles) -> Tab
     return table
 
 
-def _project_cells(row: Row, words: dict[str, str], s: _Styles) -> list[Flowable]:
-    colour = _mark(row.colour, words)
+def _project_cells(row: Row, words: dict[str, str], s: Styles) -> list[Flowable]:
+    colour = mark(row.colour, words)
     if row.colour is None:
         colour += f"<br/>{escape(row.status)}"
     if row.urgent:
@@ -179,7 +124,7 @@ def _project_cells(row: Row, words: dict[str, str], s: _Styles) -> list[Flowable
     ]
 
 
-def _work_table(circular: Circular, s: _Styles) -> Table:
+def _work_table(circular: Circular, s: Styles) -> Table:
     """The half-year's milestones reached and follow-up tasks, project by project."""
     header = [
         _("code"),
@@ -206,20 +151,12 @@ def _work_table(circular: Circular, s: _Styles) -> Table:
     table = Table(
         rows, colWidths=[24 * mm, 60 * mm, WIDTH - 140 * mm, 28 * mm, 28 * mm], repeatRows=1
     )
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f4")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
+    table.setStyle(TableStyle(GRID))
     return table
 
 
 def _summary(circular: Circular, words: dict[str, str]) -> str:
-    parts = [f"{_mark(key, words)} <b>{circular.counts[key]}</b>" for key in (*COLOURS, NONE)]
+    parts = [f"{mark(key, words)} <b>{circular.counts[key]}</b>" for key in (*COLOURS, NONE)]
     return (
         escape(
             ngettext("%(n)d project:", "%(n)d projects:", circular.total) % {"n": circular.total}
@@ -231,18 +168,8 @@ def _summary(circular: Circular, words: dict[str, str]) -> str:
 
 def circular_pdf(circular: Circular) -> bytes:
     font = chinese_font()
-    s = _Styles(font)
+    s = Styles(font)
     words = colour_words()
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=PAGE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=12 * mm,
-        bottomMargin=14 * mm,
-    )
-    doc.title = f"{circular.body} {circular.title}"
     as_of = formats.date_format(circular.as_of, "DATE_FORMAT")
     facts = _("As of %(day)s; colours count only what was known that day.") % {"day": as_of}
     if circular.running:
@@ -274,18 +201,5 @@ def circular_pdf(circular: Circular) -> bytes:
             Paragraph(escape(_("Milestones and follow-up tasks in the period")), s.heading),
             _work_table(circular, s),
         ]
-    made = _("made %(when)s (Beijing time)") % {
-        "when": formats.date_format(circular.made_at, "DATETIME_FORMAT")
-    }
-    footer = f"{circular.body} · {circular.title} · {made}"
-    page_words = _("page %(page)d")
-
-    def page_footer(canvas: Canvas, document: SimpleDocTemplate) -> None:
-        canvas.saveState()
-        canvas.setFont(font, 8)
-        canvas.setFillColor(colors.HexColor("#5d6b7a"))
-        canvas.drawString(MARGIN, 8 * mm, f"{footer} · {page_words % {'page': document.page}}")
-        canvas.restoreState()
-
-    doc.build(story, onFirstPage=page_footer, onLaterPages=page_footer)
-    return out.getvalue()
+    footer = f"{circular.body} · {circular.title} · {made_words(circular.made_at)}"
+    return build(story, title=f"{circular.body} {circular.title}", footer=footer, font=font)
