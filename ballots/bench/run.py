@@ -11,6 +11,7 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -66,8 +67,12 @@ class Bench:
         return manage(self.env, *args)
 
     def run(self) -> Figures:
-        with postgres_database(self.plan.postgres, self.database, keep=self.plan.keep):
-            return self._run()
+        try:
+            with postgres_database(self.plan.postgres, self.database, keep=self.plan.keep):
+                return self._run()
+        finally:
+            if not self.plan.keep:
+                shutil.rmtree(self.work, ignore_errors=True)  # the session file and the cards
 
     def _run(self) -> Figures:
         plan, figures = self.plan, Figures()
