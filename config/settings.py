@@ -88,7 +88,9 @@ TEMPLATES = [
 
 def _database(url: str) -> dict[str, object]:
     try:
-        config = dict(dj_database_url.parse(url, conn_max_age=60))
+        # No persistent connections: under ASGI each request may run on a fresh thread, and kept
+        # connections pile up until PostgreSQL refuses clients (seen in bench_tracking).
+        config = dict(dj_database_url.parse(url, conn_max_age=0))
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {error}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -235,3 +237,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "minsheng@localhost")
+
+# The public's voice (码上评 / 码上提, docs/public-voice.md): text messages for phone ratings, and
+# how many ratings, reports and code requests one address may send per window (the cache counts).
+SMS_BACKEND = env_str("SMS_BACKEND", "tracking.sms.ConsoleBackend")
+VOICE_RATE_LIMIT = env_int("VOICE_RATE_LIMIT", 20)
+VOICE_RATE_WINDOW = env_int("VOICE_RATE_WINDOW", 600)  # seconds

@@ -19,7 +19,7 @@ from projects.services import candidate_create, candidate_list_publish, candidat
 from tests.server import asgi_server, redis_prefix  # noqa: F401  (asgi_server: a fixture)
 
 # Connections opened by worker threads must not outlive a request, or the test database
-# cannot be dropped at the end; production keeps them (CONN_MAX_AGE) as a small pool.
+# cannot be dropped at the end (production closes them too: config/settings.py).
 settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Parallel workers share one Redis: each keeps to its own channel groups and cache keys.
 layer: dict[str, Any] = settings.CHANNEL_LAYERS["default"]

@@ -52,6 +52,10 @@ def test_database_urls_take_the_usual_forms() -> None:
     assert lite["ENGINE"] == "django.db.backends.sqlite3" and lite["NAME"] == "/tmp/x.sqlite3"
 
 
+def test_no_connection_outlives_its_request_so_postgresql_never_runs_out() -> None:
+    assert _database("postgres://postgres@127.0.0.1:5432/minsheng")["CONN_MAX_AGE"] == 0
+
+
 def test_a_bad_database_url_stops_start_up() -> None:
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
         _database("mongodb://nowhere/db")
