@@ -24,6 +24,7 @@ class ItemSpec:
     id: str
     number: int
     title: str
+    project: str = ""  # an evaluation item's tracked project id (optional)
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,7 @@ def _round(r: _Reader, obj: dict[str, Any], where: str) -> RoundSpec:
         raw_items = []
     ids: set[str] = set()
     numbers: set[int] = set()
+    projects: set[str] = set()
     for index, raw in enumerate(raw_items):
         here = f"{where}.items[{index}]"
         item = r.obj(raw, here)
@@ -203,7 +205,30 @@ def _round(r: _Reader, obj: dict[str, Any], where: str) -> RoundSpec:
             r.fail(f"{here}.id", _("repeats the item id %(id)s") % {"id": iid})
         ids.add(iid)
         numbers.add(number)
-        items.append(ItemSpec(iid, number, title))
+        project = _project(r, item, here, kind=str(kind), item_id=iid)
+        if project and project in projects:
+            r.fail(f"{here}.project", _("repeats the project %(id)s") % {"id": project})
+        projects.add(project)
+        items.append(ItemSpec(iid, number, title, project))
     if to_select is not None and items and to_select > len(items):
         r.fail(f"{where}.to_select", _("is more than the number of items"))
     return RoundSpec(rid, str(kind), str(secrecy), to_select, max_yes, items)
+
+
+def _project(r: _Reader, item: dict[str, Any], where: str, *, kind: str, item_id: str) -> str:
+    """An item's optional tracked project id: an id, and only on an evaluation round's item.
+    Whether the congress has that project is checked where the congress is known (round_create)."""
+    value = item.get("project")
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not CODE.fullmatch(value):
+        r.fail(f"{where}.project", _("must be 1–64 letters, digits, '-' or '_'"))
+        return ""
+    if kind != Kind.EVALUATION:
+        r.fail(
+            f"{where}.project",
+            _("item %(item)s names a tracked project, but only an evaluation round's items may")
+            % {"item": item_id},
+        )
+        return ""
+    return value

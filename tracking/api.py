@@ -189,7 +189,7 @@ def _feature(
         "urgent": project.urgent,
         "policy": policy_json(policy),
         "rating": {"average": None, "count": 0},  # residents' ratings arrive in a later change
-        "evaluation": None,  # the last evaluation round's grade arrives in a later change
+        "evaluation": project.evaluation or None,  # the last evaluation round's grade, stored
         # An optional field: the category of the candidate it was voted as; null for a decision.
         "category": project.candidate.category if project.candidate is not None else None,
         "url": request.build_absolute_uri(reverse("project_page", kwargs={"code": project.code})),

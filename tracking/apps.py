@@ -18,3 +18,7 @@ class TrackingConfig(AppConfig):
         from tracking.services.from_vote import on_round_closed
 
         round_closed.connect(on_round_closed, dispatch_uid="tracking.projects_from_round")
+        from tracking.services import evaluation
+
+        evaluation.register()  # the voting floor's checks and ballot cards for named projects
+        round_closed.connect(evaluation.on_round_closed, dispatch_uid="tracking.evaluation_record")

@@ -3,6 +3,7 @@ from django.urls import path
 from tracking import api
 from tracking.views import (
     circulars,
+    evaluation,
     implementation,
     inbox,
     ledgers,
@@ -129,6 +130,17 @@ urlpatterns = [
     path("work/<slug:body>/supervision/circulars/", circulars.circulars, name="circulars"),
     path("work/<slug:body>/supervision/circular.pdf", circulars.circular, name="circular"),
     # -- evaluation and rectification --
+    path("work/<slug:body>/evaluation/new/", evaluation.evaluation_build, name="evaluation_build"),
+    path(
+        "work/<slug:body>/implementation/<code:code>/close/",
+        evaluation.project_close_view,
+        name="project_close",
+    ),
+    path(
+        "work/<slug:body>/implementation/<code:code>/explanation/",
+        evaluation.project_explanation,
+        name="project_explanation",
+    ),
     # -- public voice: ratings, problem reports, QR signs --
     # -- station suggestions --
     # -- annual report --

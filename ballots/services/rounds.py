@@ -1,5 +1,7 @@
 """Voting rounds: create, open, close and sign, follow up a tie or a shortfall, publish."""
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -19,6 +21,7 @@ from ballots.models import (
     Session,
     VotingAction,
 )
+from ballots.project_links import problem_words, project_problems
 from ballots.rules.canonical import sha256_hex
 from ballots.rules.tally import RoundRules, places_left, tally
 from ballots.rules.terms import Kind, Outcome
@@ -54,9 +57,14 @@ def round_create(
     items: list[tuple[str, int, str, Candidate | None]],
     follows: Round | None = None,
     actor: User | None = None,
+    project_codes: Mapping[str, str] | None = None,
 ) -> Round:
+    """`project_codes`: an evaluation item's tracked project id, by item code (optional)."""
     if not items:
         raise Refused("no_items", _("A round needs at least one item."))
+    named = project_codes or {}
+    projects = {item[0]: named[item[0]] for item in items if named.get(item[0])}
+    _check_projects(session=session, code=code, kind=kind, projects=projects)
     if kind == Kind.EVALUATION and (to_select is not None or max_yes is not None):
         raise Refused(
             "evaluation_has_no_limits", _("An evaluation round has no places and no yes limit.")
@@ -79,7 +87,15 @@ def round_create(
         round_.full_clean()
         round_.save()
         Item.objects.bulk_create(
-            Item(round=round_, code=c, number=n, title=t, candidate=cand) for c, n, t, cand in items
+            Item(
+                round=round_,
+                code=c,
+                number=n,
+                title=t,
+                candidate=cand,
+                project_code=projects.get(c, ""),
+            )
+            for c, n, t, cand in items
         )
         action_record(
             body=session.body,
@@ -93,9 +109,35 @@ def round_create(
                 "max_yes_per_ballot": max_yes,
                 "items": [item[0] for item in items],
                 "follows": follows.code if follows else None,
+                **({"projects": projects} if projects else {}),
             },
         )
     return round_
+
+
+def _check_projects(*, session: Session, code: str, kind: str, projects: dict[str, str]) -> None:
+    """Only an evaluation round's items name tracked projects, each once, each of this congress."""
+    if not projects:
+        return
+    if kind != Kind.EVALUATION:
+        raise Refused(
+            "projects_on_selection",
+            _("Round %(round)s: only an evaluation round's items name tracked projects.")
+            % {"round": code},
+        )
+    if len(set(projects.values())) < len(projects):
+        raise Refused(
+            "project_repeated",
+            _("Round %(round)s: each tracked project is named by one item only.") % {"round": code},
+        )
+    problems = project_problems(session.body_id, set(projects.values()))
+    refusals = [
+        problem_words(round_code=code, item_code=item, project=project, problem=problems[project])
+        for item, project in sorted(projects.items())
+        if project in problems
+    ]
+    if refusals:
+        raise Refused("unknown_project", " ".join(refusals))
 
 
 def round_create_from_list(

@@ -90,6 +90,7 @@ def session_import(spec: SessionSpec, *, body: Body, actor: User | None = None) 
                 to_select=r.to_select,
                 max_yes=r.max_yes_per_ballot,
                 items=[(i.id, i.number, i.title, None) for i in r.items],
+                project_codes={i.id: i.project for i in r.items if i.project},
                 actor=actor,
             )
         action_record(

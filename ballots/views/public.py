@@ -22,6 +22,7 @@ from ballots.presenters import (
     outcome_words,
     result_rows,
 )
+from ballots.project_links import with_project_details
 from ballots.rules.terms import Kind, Secrecy
 from ballots.selectors import ballot_items, card_check, result_notice, round_state
 from ballots.signing import fingerprint
@@ -66,7 +67,8 @@ def vote(request: HttpRequest) -> HttpResponse:
         {
             "round": round_,
             "session": round_.session,
-            "items": ballot_items(round_),
+            # An evaluation item naming a tracked project shows its facts (project_links).
+            "items": with_project_details(ballot_items(round_)),
             "voter": card.voter if round_.secrecy == Secrecy.NAMED else None,
             "evaluation": round_.kind == Kind.EVALUATION,
             "choices": ballot_choices(round_),

@@ -289,6 +289,21 @@ def _sub_item(w: World) -> dict[str, Any]:
     return {**body(w), "code": sub.code}
 
 
+def _evaluable(w: World) -> dict[str, Any]:
+    """The congress, with a 2027 project to put in an evaluation round."""
+    _unit_project(w)
+    return body(w)
+
+
+def _completed(w: World) -> dict[str, Any]:
+    """A completed project, nothing open in its rectification ledger: ready to be closed (销号)."""
+    project = TrackedProject.objects.get_or_create(
+        code="T-DONE",
+        defaults={"body": w.cast.body, "year": 2027, "title": "村道硬化", "status": "completed"},
+    )[0]
+    return {**body(w), "code": project.code}
+
+
 PLAN_FORM = {
     "unit": "镇水务站",
     "start": "2027-01-01",
@@ -695,6 +710,36 @@ MATRIX = [
         label="round_act:ask-publish",
     ),
     # -- evaluation and rectification --
+    # Congress staff build an evaluation round (asked first) and close (销号) a project (asked
+    # first); the project's unit and congress staff write its explanation and measures.
+    Row("evaluation_build", {"congress"}, _evaluable, label="evaluation_build:form"),
+    Row(
+        "evaluation_build",
+        {"congress"},
+        _evaluable,
+        post=lambda w: {
+            "confirm": "yes",
+            "session": str(w.session.pk),
+            "year": "2027",
+            "projects": [_unit_project(w).code],
+            "code": "EVAL-MATRIX",
+        },
+    ),
+    Row("project_close", {"congress"}, _completed, label="project_close:form"),
+    Row(
+        "project_close",
+        {"congress"},
+        _completed,
+        post=lambda w: {"confirm": "yes", "verification": "现场验收合格"},
+    ),
+    Row("project_explanation", {"congress", "unit"}, _unit_plan),
+    Row(
+        "project_explanation",
+        {"congress", "unit"},
+        _unit_plan,
+        post=lambda w: {"explanation": "受汛期影响，管网末段顺延至明年三月完工。"},
+        label="project_explanation:save",
+    ),
     # -- public voice: ratings, problem reports, QR signs --
     # -- station suggestions --
     # -- annual report --
@@ -720,7 +765,7 @@ def _snapshot() -> tuple[Any, ...]:
         list(Boundary.objects.order_by("pk").values_list("pk", "name", "uploaded_at")),
         list(
             TrackedProject.objects.order_by("pk").values_list(
-                "pk", "status", "draft_plan", "plan_set_at"
+                "pk", "status", "draft_plan", "plan_set_at", "explanation"
             )
         ),
         PlanChange.objects.count(),

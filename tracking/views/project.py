@@ -15,6 +15,7 @@ from tracking.models import ProgressUpdate, TrackedProject, UpdateState
 from tracking.rules import colours
 from tracking.rules.colours import MilestoneState, milestone_state, round1, warning_window
 from tracking.services.assess import assess, policy_of, reasons_in_words, window, with_facts
+from tracking.services.evaluation import explanation_shown
 from tracking.views.ranking import rank_of
 
 TONE = {
@@ -109,5 +110,7 @@ def project_page(request: HttpRequest, code: str) -> HttpResponse:
             # Plan facts only once a plan is published; a draft never shows here.
             "planned": project.plan_set_at is not None,
             "notices": project.plan_changes.order_by("-decided_on", "-pk"),
+            # 满意度测评: the unit's explanation while rectifying or unfinished.
+            "explanation_shown": explanation_shown(project),
         },
     )
