@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import accounts, exchange, lists, log, public, work
+from projects.views import accounts, exchange, lists, log, public, suggestions, work
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -49,4 +49,25 @@ urlpatterns = [
     ),
     path("work/<slug:body>/roles/<int:pk>/revoke/", accounts.role_revoke_view, name="role_revoke"),
     path("work/<slug:body>/log.jsonl", log.action_log_download, name="action_log_download"),
+    # -- station suggestions --
+    path("s/<int:pk>/", suggestions.station_page, name="station_page"),
+    path(
+        "s/suggestions/<str:reference>/",
+        suggestions.suggestion_status,
+        name="suggestion_status",
+    ),
+    path("work/<slug:body>/suggestions/", suggestions.suggestion_inbox, name="suggestion_inbox"),
+    path(
+        "work/<slug:body>/suggestions/<int:pk>/adopt/",
+        suggestions.suggestion_adopt_view,
+        name="suggestion_adopt",
+    ),
+    path(
+        "work/<slug:body>/suggestions/<int:pk>/decline/",
+        suggestions.suggestion_decline_view,
+        name="suggestion_decline",
+    ),
+    path(
+        "work/<slug:body>/stations/<int:pk>/sign.pdf", suggestions.station_sign, name="station_sign"
+    ),
 ]

@@ -12,6 +12,7 @@ from tracking.views import (
     project,
     public,
     ranking,
+    signs,
     supervision,
     work,
 )
@@ -142,6 +143,12 @@ urlpatterns = [
         name="project_explanation",
     ),
     # -- public voice: ratings, problem reports, QR signs --
+    path("work/<slug:body>/implementation/signs.pdf", signs.project_signs, name="project_signs"),
+    path(
+        "work/<slug:body>/implementation/<code:code>/sign.pdf",
+        signs.project_sign,
+        name="project_sign",
+    ),
     # -- station suggestions --
     # -- annual report --
 ]

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -26,6 +27,7 @@ from projects.models import (
     Membership,
     Representative,
     Status,
+    Suggestion,
     Transition,
 )
 from projects.services import attachment_add, candidate_create, candidate_list_publish
@@ -302,6 +304,29 @@ def _completed(w: World) -> dict[str, Any]:
         defaults={"body": w.cast.body, "year": 2027, "title": "村道硬化", "status": "completed"},
     )[0]
     return {**body(w), "code": project.code}
+
+
+def _with_projects(w: World) -> dict[str, Any]:
+    """The congress, with a 2027 project: a year of site signs to print."""
+    _unit_project(w)
+    return body(w)
+
+
+def _station_to_file(w: World) -> dict[str, Any]:
+    """The east station's page; every role files from the test client's one address, so each
+    starts with an empty rate-limit count (the cache is not rolled back with the database)."""
+    cache.clear()
+    return {"pk": w.cast.east.pk}
+
+
+def _east_suggestion(w: World) -> Suggestion:
+    return Suggestion.objects.get_or_create(
+        reference="SG-MTRX-EAST", defaults={"station": w.cast.east, "text": "东区缺少公共厕所"}
+    )[0]
+
+
+def _suggestion_at_east(w: World) -> dict[str, Any]:
+    return {**body(w), "pk": _east_suggestion(w).pk}
 
 
 PLAN_FORM = {
@@ -741,7 +766,37 @@ MATRIX = [
         label="project_explanation:save",
     ),
     # -- public voice: ratings, problem reports, QR signs --
+    # Site signs (码上监督): congress staff print them, one project's or a whole year's.
+    Row("project_signs", {"congress"}, _with_projects),
+    Row("project_sign", {"congress"}, _unit_plan),
     # -- station suggestions --
+    # A station's page and a suggestion's status are public (anyone may file); the inbox, adopting
+    # and declining (each asked first) belong to the station's own staff and congress staff.
+    Row("station_page", ALL, lambda w: {"pk": w.cast.east.pk}),
+    Row(
+        "station_page",
+        ALL,
+        _station_to_file,
+        post=lambda w: {"text": "建议在东区修一座公共厕所"},
+        label="station_page:file",
+    ),
+    Row("suggestion_status", ALL, lambda w: {"reference": _east_suggestion(w).reference}),
+    Row("suggestion_inbox", {"congress", "east_staff", "west_staff"}, body),
+    Row("suggestion_adopt", EAST_WRITERS, _suggestion_at_east, label="suggestion_adopt:ask"),
+    Row(
+        "suggestion_adopt",
+        EAST_WRITERS,
+        _suggestion_at_east,
+        post=lambda w: {"confirm": "yes", "name": "东区公共厕所", "category": "urban"},
+    ),
+    Row("suggestion_decline", EAST_WRITERS, _suggestion_at_east, label="suggestion_decline:ask"),
+    Row(
+        "suggestion_decline",
+        EAST_WRITERS,
+        _suggestion_at_east,
+        post=lambda w: {"confirm": "yes", "answer": "已列入镇区市政计划"},
+    ),
+    Row("station_sign", EAST_WRITERS, lambda w: {**body(w), "pk": w.cast.east.pk}),
     # -- annual report --
 ]
 
@@ -773,6 +828,7 @@ def _snapshot() -> tuple[Any, ...]:
         list(SupervisionTask.objects.order_by("pk").values_list("pk", "owner", "due", "closed_at")),
         list(GroupMember.objects.order_by("pk").values_list("pk", "representative_id", "leads")),
         list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
+        list(Suggestion.objects.order_by("pk").values_list("pk", "state", "answer")),
     )
 
 

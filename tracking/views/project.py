@@ -8,9 +8,12 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from projects.access import access_for
+from projects.pdf.qr import public_url, qr_svg
 from tracking.models import ProgressUpdate, TrackedProject, UpdateState
 from tracking.rules import colours
 from tracking.rules.colours import MilestoneState, milestone_state, round1, warning_window
@@ -89,6 +92,8 @@ def project_page(request: HttpRequest, code: str) -> HttpResponse:
         )
     start, completion = window(project)
     history = project.colour_changes.filter(on__lte=today).order_by("-on", "-pk")
+    # 码上监督: the same address as the site sign's code, to share or print from here.
+    page_url = public_url(request, reverse("project_page", kwargs={"code": project.code}))
     return render(
         request,
         "tracking/project_page.html",
@@ -110,6 +115,9 @@ def project_page(request: HttpRequest, code: str) -> HttpResponse:
             # Plan facts only once a plan is published; a draft never shows here.
             "planned": project.plan_set_at is not None,
             "notices": project.plan_changes.order_by("-decided_on", "-pk"),
+            "page_url": page_url,
+            "qr": qr_svg(page_url, _("QR code of this page")),
+            "may_print_sign": access_for(request.user, project.body).is_congress_staff,
             # 满意度测评: the unit's explanation while rectifying or unfinished.
             "explanation_shown": explanation_shown(project),
         },
