@@ -2,6 +2,7 @@ from django.urls import path
 
 from tracking import api
 from tracking.views import (
+    annual,
     circulars,
     evaluation,
     implementation,
@@ -151,4 +152,7 @@ urlpatterns = [
     ),
     # -- station suggestions --
     # -- annual report --
+    path("b/<slug:body>/report/", annual.annual_report_latest, name="annual_report_latest"),
+    path("b/<slug:body>/report/<int:year>/", annual.annual_report, name="annual_report"),
+    path("b/<slug:body>/report/<int:year>.pdf", annual.annual_report_pdf, name="annual_report_pdf"),
 ]

@@ -329,6 +329,27 @@ def _suggestion_at_east(w: World) -> dict[str, Any]:
     return {**body(w), "pk": _east_suggestion(w).pk}
 
 
+def _annual(*, evaluated: bool) -> Callable[[World], dict[str, Any]]:
+    """A year's report: 2026's projects evaluated in a closed round (public), or 2027's with no
+    evaluation yet (a preview for the work area, a 404 for everyone else)."""
+
+    def kwargs(w: World) -> dict[str, Any]:
+        if not evaluated:
+            _unit_project(w)
+            return {**body(w), "year": 2027}
+        TrackedProject.objects.get_or_create(
+            code="T-ANNUAL", defaults={"body": w.cast.body, "year": 2026, "title": "上年度项目"}
+        )
+        round_ = make_round(
+            w.session, code="EVAL-ANNUAL", items=1, to_select=None, kind="evaluation"
+        )
+        round_.items.update(project_code="T-ANNUAL")
+        round_close(round_=round_open(round_=round_))
+        return {**body(w), "year": 2026}
+
+    return kwargs
+
+
 PLAN_FORM = {
     "unit": "镇水务站",
     "start": "2027-01-01",
@@ -798,6 +819,12 @@ MATRIX = [
     ),
     Row("station_sign", EAST_WRITERS, lambda w: {**body(w), "pk": w.cast.east.pk}),
     # -- annual report --
+    # Public once the year's evaluation has closed; before, the work area sees a marked preview.
+    Row("annual_report", ALL, _annual(evaluated=True)),
+    Row("annual_report", STAFF, _annual(evaluated=False), label="annual_report:preview"),
+    Row("annual_report_pdf", ALL, _annual(evaluated=True)),
+    Row("annual_report_pdf", STAFF, _annual(evaluated=False), label="annual_report_pdf:preview"),
+    Row("annual_report_latest", STAFF, lambda w: {"body": _annual(evaluated=False)(w)["body"]}),
 ]
 
 

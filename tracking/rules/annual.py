@@ -194,6 +194,7 @@ class Timeliness(StrEnum):
     OPEN = "open"  # not completed, the planned day not yet passed
     OVERDUE = "overdue"  # not completed, the planned day passed
     STOPPED = "stopped"  # stopped (终止) by a decision: never to be completed
+    UNDATED = "undated"  # completed, the day not recorded
     NO_PLAN = "no_plan"  # no planned completion to compare with
 
 
@@ -204,13 +205,20 @@ class Completion:
 
 
 def completion_against_plan(
-    planned: date | None, completed: date | None, as_of: date, *, stopped: bool = False
+    planned: date | None,
+    completed: date | None,
+    as_of: date,
+    *,
+    stopped: bool = False,
+    finished: bool = False,
 ) -> Completion:
     """Actual completion against the planned one, as known on as_of: a completion recorded
-    after as_of is not known yet."""
+    after as_of is not known yet. `finished`: the status says completed whatever the dates."""
     done = completed if completed is not None and completed <= as_of else None
     if stopped and done is None:
         return Completion(Timeliness.STOPPED, 0)
+    if finished and completed is None:
+        return Completion(Timeliness.UNDATED, 0)
     if planned is None:
         return Completion(Timeliness.NO_PLAN, 0)
     if done is not None:
@@ -221,6 +229,15 @@ def completion_against_plan(
     if as_of > planned:
         return Completion(Timeliness.OVERDUE, (as_of - planned).days)
     return Completion(Timeliness.OPEN, (planned - as_of).days)
+
+
+def rate_axis(rates: Iterable[Decimal]) -> tuple[int, int, int]:
+    """A percent axis for rates (low, high, step): from a round step below the lowest rate (at
+    most 80, at least 0) to 100, so that differences between units stay visible."""
+    given = list(rates)
+    low = max(0, min(80, int(min(given) // 10 * 10) - 10)) if given else 0
+    step = 10 if 100 - low <= 50 else 20
+    return low - low % step, 100, step
 
 
 @dataclass(frozen=True)

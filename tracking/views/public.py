@@ -16,6 +16,7 @@ from projects.forms import PublicFilterForm
 from projects.http import HtmxHttpRequest
 from projects.models import Body, Candidate, SourceKind
 from projects.selectors import public_candidates, published_years
+from tracking.services.annual import public_report_years
 
 
 def congress_page(request: HtmxHttpRequest, body: str) -> HttpResponse:
@@ -46,6 +47,7 @@ def congress_page(request: HtmxHttpRequest, body: str) -> HttpResponse:
             "candidates": rows,
             "years": years,
             "closed_rounds": closed,
+            "report_years": [] if request.htmx else public_report_years(the_body),
         },
     )
 

@@ -18,6 +18,7 @@ from tracking.rules.annual import (
     percent,
     pooled,
     rank_units,
+    rate_axis,
     spending,
     stars_average,
     trend_years,
@@ -143,6 +144,19 @@ def test_a_completion_recorded_after_the_day_is_not_known_on_it() -> None:
 def test_a_stopped_project_is_stopped_not_overdue() -> None:
     stopped = completion_against_plan(date(2026, 6, 30), None, date(2027, 1, 1), stopped=True)
     assert stopped.timeliness == Timeliness.STOPPED and stopped.days == 0
+
+
+def test_a_project_completed_without_a_recorded_day_is_completed_not_overdue() -> None:
+    undated = completion_against_plan(date(2026, 6, 30), None, date(2027, 1, 1), finished=True)
+    assert undated.timeliness == Timeliness.UNDATED
+
+
+def test_the_rate_axis_starts_a_round_step_below_the_lowest_rate() -> None:
+    assert rate_axis([Decimal("84.0"), Decimal("96.5")]) == (70, 100, 10)
+    assert rate_axis([Decimal("40.0"), Decimal("90.0")]) == (20, 100, 20)
+    assert rate_axis([Decimal("100.0")]) == (80, 100, 10)
+    assert rate_axis([Decimal("3.0")]) == (0, 100, 20)
+    assert rate_axis([]) == (0, 100, 20)
 
 
 def test_days_in_each_colour_run_from_each_change_to_the_next() -> None:
