@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -118,6 +119,18 @@ def test_the_refusals_say_why_in_chinese(tmp_path: Path, year_2026: list[Tracked
         import_file(tmp_path, session_file("RIVER-P1"))
     assert "没有编号为 NO-SUCH 的跟踪项目" in str(unknown.value)
     assert "属于另一个人大" in str(other.value)
+
+
+def test_the_staffs_upload_of_such_a_file_says_which_item_and_stores_nothing(
+    cast: Cast, year_2026: list[TrackedProject]
+) -> None:
+    upload = SimpleUploadedFile(
+        "session.json", json.dumps(session_file("QS-2026-P1", "NO-SUCH")).encode()
+    )
+    url = reverse("session_import", kwargs={"body": cast.body.slug})
+    page = client_for(cast.congress).post(url, {"file": upload}, follow=True)
+    assert "事项 E2：没有编号为 NO-SUCH 的跟踪项目" in page.content.decode()
+    assert not Session.objects.exists() and not Round.objects.exists()
 
 
 # -- the staff's screen -----------------------------------------------------------------------
