@@ -34,6 +34,10 @@ def test_the_report_reads_on_a_phone_from_the_congress_page(screens: Screens, ca
     expect(page.locator(".trend-chart circle")).to_have_count(7)
     no_sideways_scroll(page, 390)
     screens.shot(page, "91-annual-report-phone")
+    page.get_by_role("button", name="English").click()  # longer words: still no sideways scroll
+    expect(page.locator("h1")).to_have_text("Livelihood projects: annual report, 2024")
+    no_sideways_scroll(page, 390)
+    screens.shot(page, "91b-annual-report-phone-en")
 
 
 def test_the_report_fills_a_projector_and_staff_see_a_preview_first(

@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.lineplots import LinePlot
@@ -232,7 +232,7 @@ def _project_table(report: AnnualReport, s: Styles) -> Table:
         _("code"),
         _("project"),
         _("implementing unit"),
-        _("outcome (status)"),
+        pgettext("annual report column", "outcome"),
         _("spending"),
         _("completion against plan"),
         _("colour history"),
@@ -279,10 +279,10 @@ def _project_table(report: AnnualReport, s: Styles) -> Table:
 
 def _ranking_table(report: AnnualReport, s: Styles) -> Table:
     header = [
-        _("place (名次)"),
+        pgettext("annual report column", "rank"),
         _("implementing unit"),
         *[str(y) for y in report.years],
-        _("points on the year before"),
+        pgettext("annual report column", "change (points)"),
     ]
     rows: list[list[Flowable]] = [[Paragraph(escape(h), s.cell) for h in header]]
     for ranked in report.ranking:
