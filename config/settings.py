@@ -198,6 +198,8 @@ if env_bool("BEHIND_TLS_PROXY", False):
 
 # Map tiles are the one thing a browser may fetch from elsewhere; empty = no base layer (offline).
 # No online tiles unless set: a hall often has no internet, and a grey box helps nobody there.
+# The public address printed in QR codes (signs, cards); empty: the address a request came in on.
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ORIGIN = (
     "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL.replace("{s}", "a")))

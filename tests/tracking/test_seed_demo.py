@@ -15,6 +15,7 @@ from ballots.services.casting import ballot_cast
 from ballots.services.rounds import round_close
 from projects.models import Body, Candidate, CandidateList, Membership, Representative, Role, Status
 from tracking.models import (
+    ProblemReport,
     ProgressUpdate,
     SupervisionTask,
     TrackedProject,
@@ -113,7 +114,7 @@ def test_last_years_ten_projects_are_tracked_with_plans_progress_photos_and_ever
     shown = [f["properties"] for f in features]
     assert len(shown) == 10 and all(f["geometry"] for f in features)
     assert {p["colour"] for p in shown} == {"red", "yellow", "green", None}
-    assert {p["status"] for p in shown} == {"implementing", "paused", "completed"}
+    assert {p["status"] for p in shown} == {"implementing", "paused", "completed", "rectifying"}
     assert all(p["source"] and p["unit"] and p["completion"] for p in shown)
     projects = TrackedProject.objects.filter(year=2026, parent=None)
     assert all(p.plan_set_at and p.milestones.count() == 4 for p in projects)
@@ -144,3 +145,25 @@ def test_closing_this_years_demo_vote_tracks_its_selected_projects(_cards_pdf: P
     assert set(made.values_list("title", flat=True)) == set(
         round_.items.filter(code__in=items[:10]).values_list("title", flat=True)
     )
+
+
+@pytest.mark.django_db
+def test_the_demo_year_runs_to_its_close(_cards_pdf: Path) -> None:
+    """Ratings and reports, a suggestion adopted, last year's projects evaluated at this year's
+    session with one sent to rectification, and the year's report public."""
+    printed = _seed(_cards_pdf)
+    assert "qingshan-2027-e1" in printed
+    client = Client(HTTP_HOST="127.0.0.1")
+    shown = [f["properties"] for f in client.get("/api/v1/projects?year=2026").json()["features"]]
+    assert all(p["rating"]["count"] > 0 for p in shown)
+    grades = {p["title"]: (p["evaluation"], p["status"]) for p in shown}
+    assert grades["独居老人智能呼叫"] == ("dissatisfied", "rectifying")
+    assert {g for g, _ in grades.values()} == {"satisfied", "dissatisfied"}
+    assert SupervisionTask.objects.filter(kind="low_rating").count() == 1
+    assert ProblemReport.objects.filter(state="answered").count() == 1
+    adopted = Candidate.objects.get(name="青山社区口袋公园建设")
+    assert adopted.status == Status.DRAFT and adopted.sources.filter(kind="resident").exists()
+    assert Round.objects.get(code="qingshan-2027-r1").is_open  # this year's vote still to try
+    assert client.get("/b/qingshan/report/2026/").status_code == 200
+    _seed(_cards_pdf)  # again: nothing doubles
+    assert Round.objects.filter(code__startswith="qingshan-2027-e").count() == 1

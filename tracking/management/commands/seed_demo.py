@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from ballots.demo import open_demo_round
+from ballots.demo import SESSION, open_demo_round
 from projects import demo
 from projects.models import (
     Body,
@@ -28,6 +28,7 @@ from projects.models import (
 )
 from projects.roles import membership_grant
 from tracking.demo import LAST_YEAR, last_year
+from tracking.demo_year_close import EVALUATION, year_close
 from tracking.models import TrackedProject
 
 
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         for username, role in logins:
             self.stdout.write(f"  {username:<12} {role}")
         self._voting(options["cards_pdf"], options["site_url"].rstrip("/"))
+        self._year_close()
 
     def _last_year(self) -> None:
         """Last year's closed vote, its ten projects under way: the tracking half of the demo."""
@@ -70,6 +72,16 @@ class Command(BaseCommand):
         count = TrackedProject.objects.filter(body=body, year=LAST_YEAR, parent=None).count()
         if made:
             self.stdout.write(f"Last year's vote closed: {count} projects being implemented")
+
+    def _year_close(self) -> None:
+        """Residents rate and report, a suggestion is adopted, last year's projects evaluated."""
+        body = Body.objects.get(slug="qingshan")
+        users = User.objects.in_bulk(["renda", "station1"], field_name="username")
+        if year_close(body, users["renda"], users["station1"], SESSION, LAST_YEAR):
+            self.stdout.write(
+                f"Last year's projects evaluated at this year's session ({EVALUATION}); "
+                f"annual report: /b/{body.slug}/report/{LAST_YEAR}/"
+            )
 
     def _voting(self, cards_pdf: Path, site: str) -> None:
         """An open demo round, so a new user can vote at once; its cards exist only in the PDF."""
