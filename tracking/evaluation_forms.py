@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from ballots.models import Session
@@ -15,7 +16,7 @@ VERIFICATION_MAX = 1000
 
 class SessionChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Session) -> str:
-        return f"{obj.title} · {obj.date.isoformat()}"
+        return f"{obj.title} · {formats.date_format(obj.date, 'DATE_FORMAT')}"
 
 
 class EvaluationBuildForm(PlainTextForm, forms.Form):

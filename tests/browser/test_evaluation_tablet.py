@@ -175,3 +175,19 @@ def test_staff_build_the_round_on_a_phone(screens: Screens, cast: Cast) -> None:
     page.click("form.narrow button[type=submit]")
     expect(page.locator("h1")).to_contain_text(f"QS-2027-E{YEAR}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # 销号 of a completed project: how it was verified, asked first, then closed.
+    page.goto(f"{screens.base}/work/{cast.body.slug}/implementation/QS-2026-P2/close/")
+    page.fill("#id_verification", "镇人大主席团组织现场验收，食堂已投入使用。")
+    screens.shot(page, "65-evaluation-close-phone")
+    page.click("form.narrow button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("销号")
+    page.click("form.narrow button[type=submit]")
+    expect(page.locator(".evaluation-projects")).not_to_contain_text("镇中心小学食堂扩建")
+    assert TrackedProject.objects.get(code="QS-2026-P2").status == "closed"
+
+    projector = screens.person(width=1920, height=1080)
+    screens.sign_in(projector, "congress")
+    projector.goto(f"{screens.base}/work/{cast.body.slug}/evaluation/new/")
+    screens.shot(projector, "66-evaluation-build-1080p")
+    assert projector.evaluate("document.documentElement.scrollWidth") <= 1920
