@@ -33,6 +33,7 @@ from tracking.services.assess import (
     reasons_in_words,
     with_facts,
 )
+from tracking.services.ratings import rating_json, with_ratings
 
 # The one place a refusal's code becomes an HTTP status (tracking.md, interfaces.md).
 STATUS_OF_CODE = {
@@ -188,7 +189,7 @@ def _feature(
         "reasons": reasons_in_words(project, assessment),
         "urgent": project.urgent,
         "policy": policy_json(policy),
-        "rating": {"average": None, "count": 0},  # residents' ratings arrive in a later change
+        "rating": rating_json(project),  # the current period's ratings: average and count
         "evaluation": project.evaluation or None,  # the last evaluation round's grade, stored
         # An optional field: the category of the candidate it was voted as; null for a decision.
         "category": project.candidate.category if project.candidate is not None else None,
@@ -229,7 +230,7 @@ def projects(request: HttpRequest) -> JsonResponse:
     except BadParameter as bad:
         return error(bad.code, bad.detail)
     features = []
-    for project in with_facts(chosen).select_related("candidate"):
+    for project in with_ratings(with_facts(chosen)).select_related("candidate"):
         feature = _feature(request, project, on)
         if colour and feature["properties"]["colour"] != colour:
             continue
@@ -248,7 +249,7 @@ def project(request: HttpRequest, code: str) -> JsonResponse:
     if CODE.fullmatch(code):  # not an id at all (a NUL, a newline…): never sent to the database
         history = ColourChange.objects.filter(on__lte=on).order_by("on", "pk")
         found = (
-            with_facts(TrackedProject.objects.filter(code=code, parent__isnull=True))
+            with_ratings(with_facts(TrackedProject.objects.filter(code=code, parent__isnull=True)))
             .select_related("candidate")
             .prefetch_related(Prefetch("colour_changes", queryset=history))
             .first()

@@ -15,6 +15,7 @@ from tracking.views import (
     ranking,
     signs,
     supervision,
+    voice,
     work,
 )
 
@@ -144,6 +145,31 @@ urlpatterns = [
         name="project_explanation",
     ),
     # -- public voice: ratings, problem reports, QR signs --
+    path("projects/<code:code>/rate/", voice.project_rate, name="project_rate"),
+    path("projects/<code:code>/report/", voice.problem_report_new, name="problem_report_new"),
+    path("reports/", voice.report_lookup, name="report_lookup"),
+    path("reports/<str:reference>/", voice.report_status, name="report_status"),
+    path("report-photos/<str:token>", voice.report_photo, name="report_photo"),
+    path(
+        "work/<slug:body>/implementation/<code:code>/ratings/",
+        voice.project_ratings,
+        name="project_ratings",
+    ),
+    path(
+        "work/<slug:body>/implementation/<code:code>/ratings/<int:pk>/hide/",
+        voice.rating_hide,
+        name="rating_hide",
+    ),
+    path(
+        "work/<slug:body>/implementation/<code:code>/reports/",
+        voice.project_reports,
+        name="project_reports",
+    ),
+    path(
+        "work/<slug:body>/implementation/<code:code>/reports/<int:pk>/answer/",
+        voice.report_answer,
+        name="report_answer",
+    ),
     path("work/<slug:body>/implementation/signs.pdf", signs.project_signs, name="project_signs"),
     path(
         "work/<slug:body>/implementation/<code:code>/sign.pdf",

@@ -39,13 +39,16 @@ from tracking.models import (
     LedgerEntry,
     Notification,
     PlanChange,
+    ProblemReport,
     ProgressUpdate,
+    Rating,
     SupervisionPolicy,
     SupervisionTask,
     TrackedProject,
     UpdatePhoto,
     UpdateState,
 )
+from tracking.services.ratings import throttle_reset
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 ALL = {
@@ -348,6 +351,45 @@ def _annual(*, evaluated: bool) -> Callable[[World], dict[str, Any]]:
         return {**body(w), "year": 2026}
 
     return kwargs
+
+
+def _voice_project(w: World) -> dict[str, Any]:
+    """The public project residents rate and report on; every role posts from the test client's
+    one address, so each starts with an empty rate-limit count (the cache is not rolled back)."""
+    throttle_reset("127.0.0.1")
+    return {
+        "code": TrackedProject.objects.get_or_create(
+            code="T-MATRIX", defaults={"body": w.cast.body, "year": 2027, "title": "跟踪项目"}
+        )[0].code
+    }
+
+
+def _report_on_unit_project(w: World) -> ProblemReport:
+    """A report with a photo on the unit's project, whose group the representative is in."""
+    _ledgers_of(w)
+    return ProblemReport.objects.get_or_create(
+        reference="P-MTRX-2345",
+        defaults={
+            "project": _unit_project(w),
+            "text": "夜间无警示灯",
+            "photo": ContentFile(PNG, name="r.jpg"),
+            "photo_token": "report-photo",
+        },
+    )[0]
+
+
+def _report_at(w: World) -> dict[str, Any]:
+    return {**_ledgers_of(w), "pk": _report_on_unit_project(w).pk}
+
+
+def _rating_at(w: World) -> dict[str, Any]:
+    rating = Rating.objects.get_or_create(
+        project=_unit_project(w),
+        period="2027",
+        rater="f" * 64,
+        defaults={"stars": 1, "comment": "骂人的话"},
+    )[0]
+    return {**_ledgers_of(w), "pk": rating.pk}
 
 
 PLAN_FORM = {
@@ -787,6 +829,37 @@ MATRIX = [
         label="project_explanation:save",
     ),
     # -- public voice: ratings, problem reports, QR signs --
+    # Residents rate and report on a public project without an account; a report's status is
+    # public to its reference's holder. The project's readers see ratings, reports and photos;
+    # congress staff hide a comment and answer a report (each asked first).
+    Row("project_rate", ALL, _voice_project, post=lambda w: {"stars": "4", "comment": "不错"}),
+    Row("problem_report_new", ALL, _voice_project, post=lambda w: {"text": "夜间无警示灯"}),
+    Row("report_lookup", ALL, lambda w: {}),
+    Row("report_status", ALL, lambda w: {"reference": _report_on_unit_project(w).reference}),
+    Row(
+        "report_status",
+        set(),
+        lambda w: {"reference": "P-2345-6789"},
+        label="report_status:unknown",
+    ),
+    Row(
+        "report_photo",
+        STAFF | {"unit", "representative"},
+        lambda w: {"token": _report_on_unit_project(w).photo_token},
+    ),
+    Row("project_ratings", STAFF | {"unit", "representative"}, _ledgers_of),
+    Row("rating_hide", {"congress"}, _rating_at, label="rating_hide:ask"),
+    Row(
+        "rating_hide", {"congress"}, _rating_at, post=lambda w: {"confirm": "yes", "reason": "辱骂"}
+    ),
+    Row("project_reports", STAFF | {"unit", "representative"}, _ledgers_of),
+    Row("report_answer", {"congress"}, _report_at, label="report_answer:ask"),
+    Row(
+        "report_answer",
+        {"congress"},
+        _report_at,
+        post=lambda w: {"confirm": "yes", "state": "answered", "answer": "已设置警示灯"},
+    ),
     # Site signs (码上监督): congress staff print them, one project's or a whole year's.
     Row("project_signs", {"congress"}, _with_projects),
     Row("project_sign", {"congress"}, _unit_plan),
@@ -855,6 +928,8 @@ def _snapshot() -> tuple[Any, ...]:
         list(SupervisionTask.objects.order_by("pk").values_list("pk", "owner", "due", "closed_at")),
         list(GroupMember.objects.order_by("pk").values_list("pk", "representative_id", "leads")),
         list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
+        list(Rating.objects.order_by("pk").values_list("pk", "stars", "hidden_at")),
+        list(ProblemReport.objects.order_by("pk").values_list("pk", "state", "answer")),
         list(Suggestion.objects.order_by("pk").values_list("pk", "state", "answer")),
     )
 

@@ -240,6 +240,15 @@ def _write(
     return _Written(change, task, len(people), mail)
 
 
+def follow_up_people(project: TrackedProject, kind: TaskKind) -> tuple[str, list[User]]:
+    """Who owns a follow-up of `kind` on the project and who is told, as for a sweep's task:
+    shared with the follow-ups raised elsewhere (a low public rating)."""
+    facts = _batch_facts([project])
+    members = facts.members.get(project.pk, [])
+    owner = _owner(project.body, kind, members)[:OWNER_LENGTH]
+    return owner, _recipients(members, facts.staff.get(project.body_id, []))
+
+
 def _reasons(project: TrackedProject, assessment: Assessment) -> list[dict[str, Any]]:
     """The reasons as data and in the install's language: the page words them again on read."""
     titles = {m.code: m.title for m in project.milestones.all()}

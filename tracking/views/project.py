@@ -20,6 +20,7 @@ from tracking.rules.colours import MilestoneState, milestone_state, round1, warn
 from tracking.services.assess import assess, policy_of, reasons_in_words, window, with_facts
 from tracking.services.evaluation import explanation_shown
 from tracking.views.ranking import rank_of
+from tracking.views.voice import voice_context, with_device_cookie
 
 TONE = {
     MilestoneState.DONE: "ok",
@@ -94,7 +95,7 @@ def project_page(request: HttpRequest, code: str) -> HttpResponse:
     history = project.colour_changes.filter(on__lte=today).order_by("-on", "-pk")
     # 码上监督: the same address as the site sign's code, to share or print from here.
     page_url = public_url(request, reverse("project_page", kwargs={"code": project.code}))
-    return render(
+    response = render(
         request,
         "tracking/project_page.html",
         {
@@ -115,6 +116,8 @@ def project_page(request: HttpRequest, code: str) -> HttpResponse:
             # Plan facts only once a plan is published; a draft never shows here.
             "planned": project.plan_set_at is not None,
             "notices": project.plan_changes.order_by("-decided_on", "-pk"),
+            # 码上评 / 码上提: the ratings' average and count, recent comments, the two forms.
+            **voice_context(request, project),
             "page_url": page_url,
             "qr": qr_svg(page_url, _("QR code of this page")),
             "may_print_sign": access_for(request.user, project.body).is_congress_staff,
@@ -122,3 +125,4 @@ def project_page(request: HttpRequest, code: str) -> HttpResponse:
             "explanation_shown": explanation_shown(project),
         },
     )
+    return with_device_cookie(request, response)  # the rater of this browser's ratings
