@@ -3,6 +3,7 @@ screen; on close each grade reaches its project and the projects API; a dissatis
 into rectification (整改); congress staff close (销号) it once rectification is verified."""
 
 import datetime
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -281,6 +282,18 @@ def test_recording_the_grades_again_changes_nothing(
     assert evaluation_record(round_) == []
     assert ActionEntry.objects.filter(action=TrackingAction.EVALUATION_RECORDED).count() == 1
     assert LedgerEntry.objects.count() == 1
+
+
+def test_the_sweep_records_grades_a_close_missed(
+    cast: Cast, year_2026: list[TrackedProject]
+) -> None:
+    round_ = vote_and_close(build_round(cast, year_2026), BALLOTS)
+    TrackedProject.objects.update(evaluation="", evaluated_in=None)  # as if the receiver failed
+    out = io.StringIO()
+    call_command("tracking_sweep", stdout=out)
+    assert TrackedProject.objects.get(code="QS-2026-P1").evaluated_in == round_
+    assert TrackedProject.objects.get(code="QS-2026-P3").evaluation == DISSATISFIED
+    assert "补记漏记的测评结果：3" in out.getvalue()
 
 
 def test_a_later_evaluation_round_replaces_the_grade(

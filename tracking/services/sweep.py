@@ -54,6 +54,7 @@ from tracking.models import (
 )
 from tracking.rules.colours import Assessment, Colour
 from tracking.services.assess import assess, reason_words, with_facts
+from tracking.services.evaluation import evaluations_record_missed
 from tracking.services.from_vote import projects_from_all_rounds
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ TASK_OF: dict[str, tuple[TaskKind, int]] = {
 class SweepReport:
     on: datetime.date
     projects_made: int = 0  # tracked projects made from rounds closed before (or missed at close)
+    grades_recorded: int = 0  # projects given an evaluation grade a close missed
     assessed: int = 0
     skipped: int = 0  # a change after `on` already recorded: the past is not rewritten
     changes: Counter[str] = field(default_factory=Counter)  # red, yellow, green, none
@@ -117,6 +119,12 @@ def sweep(on: datetime.date) -> SweepReport:
         report.projects_made = projects_from_all_rounds()
     except Exception:
         log.exception("tracked projects from closed rounds not made; the sweep goes on")
+        report.failed += 1
+    try:
+        with transaction.atomic():
+            report.grades_recorded = evaluations_record_missed()
+    except Exception:
+        log.exception("evaluation grades of closed rounds not recorded; the sweep goes on")
         report.failed += 1
     by_body: dict[int, Counter[str]] = defaultdict(Counter)
     ids = list(TrackedProject.objects.order_by("pk").values_list("pk", flat=True))

@@ -61,6 +61,11 @@ class Command(BaseCommand):
             lines.append(
                 _("New tracked projects from closed rounds: %(n)d") % {"n": report.projects_made}
             )
+        if report.grades_recorded:
+            lines.append(
+                _("Evaluation grades a round's close missed, now recorded: %(n)d")
+                % {"n": report.grades_recorded}
+            )
         if report.skipped:
             lines.append(
                 _("Projects skipped, a later day already recorded: %(n)d") % {"n": report.skipped}
