@@ -16,6 +16,7 @@ from tracking.views import (
     signs,
     supervision,
     voice,
+    voice_settings,
     work,
 )
 
@@ -71,6 +72,11 @@ urlpatterns = [
         name="project_group",
     ),
     path("inbox/", inbox.notifications, name="notifications"),
+    path(
+        "work/<slug:body>/supervision/ratings/",
+        voice_settings.ratings_policy,
+        name="ratings_policy",
+    ),
     # -- plans: editing, Excel uploads, changes of plan --
     path("work/<slug:body>/implementation/new/", plans.project_new, name="project_new"),
     path(

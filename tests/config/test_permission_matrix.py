@@ -609,6 +609,14 @@ MATRIX = [
         post=lambda w: {"all": "yes"},
         label="notifications:read-all",
     ),
+    Row("ratings_policy", STAFF, body),
+    Row(
+        "ratings_policy",
+        {"congress"},
+        body,
+        post=lambda w: {"rating_floor": "3.5", "rating_min_count": "8"},
+        label="ratings_policy:set",
+    ),
     # -- plans: editing, Excel uploads, changes of plan --
     # Plans: congress staff edit, publish and decide; stations and auditors read a plan, a unit
     # its own project's. Excel uploads: congress staff (each asked first: a GET row here).
