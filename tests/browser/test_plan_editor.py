@@ -120,7 +120,8 @@ def test_an_excel_upload_with_problems_lists_them_on_a_phone(
     page = screens.person(width=390, height=844)
     screens.sign_in(page, "congress")
     page.goto(f"{screens.base}/work/hill/implementation/")
-    expect(page.locator(".plan-actions a")).to_have_count(4)
+    for target in ("implementation/new/", "import-plans/", "import-progress/", "projects.xlsx"):
+        expect(page.locator(f'.plan-actions a[href$="{target}"]')).to_have_count(1)
     no_sideways_scroll(page, 390)
     screens.shot(page, "66-implementation-plan-links-phone")
     page.goto(f"{screens.base}/work/hill/implementation/import-plans/")
