@@ -122,7 +122,7 @@ def problem_report_answer(
 ) -> ProblemReport:
     """Answers the resident (again, if staff have more to say); public to the reference's holder."""
     report = (
-        ProblemReport.objects.select_for_update()
+        ProblemReport.objects.select_for_update(of=("self",))
         .select_related("project__body", "entry")
         .get(pk=report.pk)
     )
