@@ -5,10 +5,13 @@ Congress staff write; auditors and station staff read a plan; a unit reads its o
 """
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -399,9 +402,24 @@ def _whole_file(messages_: list[str]) -> list[ImportProblem]:
     return [ImportProblem(None, None, message) for message in messages_]
 
 
-@login_required
-def plans_import_upload(request: AuthenticatedHttpRequest, body: str) -> HttpResponse:
-    """Plans from the workbook: every problem listed and nothing stored, else asked first."""
+@dataclass(frozen=True)
+class _Upload:
+    """One workbook upload: read, check against the congress, confirm, then import as reviewed."""
+
+    kind: str  # "plans" or "progress": the signing salt's and the URL's name
+    url: str
+    template: str
+    read: Callable[[bytes], list[Any]]  # the workbook's records, or ImportRefused
+    check: Callable[[Any], list[Any]]  # the confirmed payload checked again, or FileRefused
+    outside: Callable[[list[Any], Body], list[str]]  # records naming another congress's projects
+    store: Callable[[list[Any], User], list[Any]]
+    confirm: Callable[[AuthenticatedHttpRequest, Access, list[Any]], HttpResponse]
+    done: Callable[[int], str]
+
+
+def _workbook_upload(request: AuthenticatedHttpRequest, body: str, upload: _Upload) -> HttpResponse:
+    """Every problem listed and nothing stored, else asked first; the confirmed records are
+    checked again, since the projects may have changed meanwhile."""
     access = _staff(request, body)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[ImportProblem] = []
@@ -409,17 +427,17 @@ def plans_import_upload(request: AuthenticatedHttpRequest, body: str) -> HttpRes
         try:
             data = signing.loads(
                 request.POST.get("payload", ""),
-                salt=_salt(access, request, "plans"),
+                salt=_salt(access, request, upload.kind),
                 max_age=UPLOAD_MAX_AGE,
             )
-            specs = check_plans(data)  # again: the projects may have changed meanwhile
-            outside = plans_outside(specs, access.body)
+            specs = upload.check(data)
+            outside = upload.outside(specs, access.body)
             if outside:
                 raise ImportRefused(_sheet_problems(outside))
-            stored = plans_import(specs, request.user, subject="plan_excel")
+            stored = upload.store(specs, request.user)
         except signing.BadSignature:
             messages.error(request, _("The check has expired: upload the workbook again."))
-            return redirect("plans_import_upload", body=body)
+            return redirect(upload.url, body=body)
         except FileRefused as refused:
             problems = _whole_file(refused.problems)
         except ImportRefused as refused:
@@ -427,24 +445,30 @@ def plans_import_upload(request: AuthenticatedHttpRequest, body: str) -> HttpRes
         except Refused as refused:
             problems = _whole_file([refused.detail])
         else:
-            messages.success(request, _("%(n)d plans imported and published.") % {"n": len(stored)})
+            messages.success(request, upload.done(len(stored)))
             return redirect("implementation_index", body=body)
     elif request.method == "POST" and form.is_valid():
         try:
-            specs = plans_from_workbook(form.cleaned_data["file"].read())
-            outside = plans_outside(specs, access.body)
+            specs = upload.read(form.cleaned_data["file"].read())
+            outside = upload.outside(specs, access.body)
             if outside:
                 raise ImportRefused(_sheet_problems(outside))
         except ImportRefused as refused:
             problems = refused.problems
         else:
-            return _plans_confirm(request, access, specs)
+            return upload.confirm(request, access, specs)
     return render(
         request,
-        "tracking/import_plans.html",
+        upload.template,
         {"access": access, "body": access.body, "form": form, "problems": problems},
         status=400 if problems or form.errors else 200,
     )
+
+
+@login_required
+def plans_import_upload(request: AuthenticatedHttpRequest, body: str) -> HttpResponse:
+    """Plans from the workbook: every problem listed and nothing stored, else asked first."""
+    return _workbook_upload(request, body, _PLANS)
 
 
 def _plans_confirm(
@@ -482,52 +506,7 @@ def _plans_confirm(
 @login_required
 def progress_import_upload(request: AuthenticatedHttpRequest, body: str) -> HttpResponse:
     """Progress from the workbook, stored as reviewed: problems listed, else asked first."""
-    access = _staff(request, body)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    problems: list[ImportProblem] = []
-    if request.method == "POST" and confirmed(request):
-        try:
-            data = signing.loads(
-                request.POST.get("payload", ""),
-                salt=_salt(access, request, "progress"),
-                max_age=UPLOAD_MAX_AGE,
-            )
-            specs = check_progress(data)
-            outside = progress_outside(specs, access.body)
-            if outside:
-                raise ImportRefused(_sheet_problems(outside))
-            stored = progress_import(specs, request.user, subject="progress_excel")
-        except signing.BadSignature:
-            messages.error(request, _("The check has expired: upload the workbook again."))
-            return redirect("progress_import_upload", body=body)
-        except FileRefused as refused:
-            problems = _whole_file(refused.problems)
-        except ImportRefused as refused:
-            problems = refused.problems
-        except Refused as refused:
-            problems = _whole_file([refused.detail])
-        else:
-            messages.success(
-                request,
-                _("%(n)d progress updates imported; they count as reviewed.") % {"n": len(stored)},
-            )
-            return redirect("implementation_index", body=body)
-    elif request.method == "POST" and form.is_valid():
-        try:
-            specs = progress_from_workbook(form.cleaned_data["file"].read())
-            outside = progress_outside(specs, access.body)
-            if outside:
-                raise ImportRefused(_sheet_problems(outside))
-        except ImportRefused as refused:
-            problems = refused.problems
-        else:
-            return _progress_confirm(request, access, specs)
-    return render(
-        request,
-        "tracking/import_progress.html",
-        {"access": access, "body": access.body, "form": form, "problems": problems},
-        status=400 if problems or form.errors else 200,
-    )
+    return _workbook_upload(request, body, _PROGRESS)
 
 
 def _progress_confirm(
@@ -572,6 +551,30 @@ def _progress_confirm(
         "tracking/import_progress_confirm.html",
         {"access": access, "body": access.body, "rows": rows, "payload": payload},
     )
+
+
+_PLANS = _Upload(
+    kind="plans",
+    url="plans_import_upload",
+    template="tracking/import_plans.html",
+    read=plans_from_workbook,
+    check=check_plans,
+    outside=plans_outside,
+    store=lambda specs, actor: plans_import(specs, actor, subject="plan_excel"),
+    confirm=_plans_confirm,
+    done=lambda n: _("%(n)d plans imported and published.") % {"n": n},
+)
+_PROGRESS = _Upload(
+    kind="progress",
+    url="progress_import_upload",
+    template="tracking/import_progress.html",
+    read=progress_from_workbook,
+    check=check_progress,
+    outside=progress_outside,
+    store=lambda specs, actor: progress_import(specs, actor, subject="progress_excel"),
+    confirm=_progress_confirm,
+    done=lambda n: _("%(n)d progress updates imported; they count as reviewed.") % {"n": n},
+)
 
 
 # --- Changes of plan -------------------------------------------------------------------------
