@@ -11,8 +11,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ballots.models import Round
-from ballots.pdf.fonts import chinese_font
 from ballots.services.cards import Card
+from projects.pdf.fonts import chinese_font
+from projects.pdf.text import fit, wrap
 
 COLUMNS, ROWS = 2, 4
 
@@ -22,45 +23,6 @@ TEXT_SIZE = 9  # the round, the card's number, the voter
 HINT_SIZE = 9  # the address to type the code at: readable at arm's length
 MARGIN = 4 * mm
 QR_SIZE = 34 * mm
-
-
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """The text in lines of at most width: broken at the last space where there is one (an
-    address stays whole), else between characters (Chinese has no spaces)."""
-    lines: list[str] = []
-    line = ""
-    for ch in text:
-        if line and stringWidth(line + ch, font, size) > width:
-            cut = line.rfind(" ")
-            if cut > 0 and not ch.isspace():
-                lines.append(line[:cut])
-                line = line[cut + 1 :]
-            else:
-                lines.append(line.rstrip())
-                line = ""
-            if ch.isspace():
-                continue
-        line += ch
-    if line.strip():
-        lines.append(line)
-    return lines
-
-
-def _fit(
-    text: str, font: str, sizes: tuple[float, ...], width: float, max_lines: int
-) -> tuple[float, list[str]]:
-    """The largest size at which the text fits in max_lines; at the smallest, the last line is
-    shortened with an ellipsis (only a title of several dozen characters ever gets there)."""
-    for size in sizes:
-        lines = _wrap(text, font, size, width)
-        if len(lines) <= max_lines:
-            return size, lines
-    size = sizes[-1]
-    lines = _wrap(text, font, size, width)[:max_lines]
-    last = lines[-1]
-    while last and stringWidth(last + "…", font, size) > width:
-        last = last[:-1]
-    return size, [*lines[:-1], last + "…"]
 
 
 def _lines(canvas: Canvas, x: float, top: float, font: str, size: float, lines: list[str]) -> float:
@@ -81,10 +43,10 @@ def cards_pdf(round_: Round, cards: list[Card], vote_url: str) -> bytes:
     width, height = A4
     card_w, card_h = (width - 20 * mm) / COLUMNS, (height - 20 * mm) / ROWS
     inner_w = card_w - 2 * MARGIN
-    title_size, title_lines = _fit(round_.session.title, font, TITLE_SIZES, inner_w, 2)
+    title_size, title_lines = fit(round_.session.title, font, TITLE_SIZES, inner_w, 2)
     side_w = inner_w - QR_SIZE - 4 * mm
     hint = _("Scan, or type the code at %(url)s") % {"url": vote_url}
-    hint_lines = _wrap(hint, font, HINT_SIZE, inner_w)
+    hint_lines = wrap(hint, font, HINT_SIZE, inner_w)
     for index, card in enumerate(cards):
         if index and index % (COLUMNS * ROWS) == 0:
             canvas.showPage()
@@ -112,7 +74,7 @@ def cards_pdf(round_: Round, cards: list[Card], vote_url: str) -> bytes:
         ]
         side_top = top - 1 * mm
         for text in side:
-            size, lines = _fit(text, font, (TEXT_SIZE, 8, 7), side_w, 3)
+            size, lines = fit(text, font, (TEXT_SIZE, 8, 7), side_w, 3)
             side_top = _lines(canvas, x + MARGIN + QR_SIZE + 4 * mm, side_top, font, size, lines)
             side_top -= 1.5 * mm
         # At the bottom: the code to type, and where to type it.

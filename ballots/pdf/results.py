@@ -22,11 +22,11 @@ from reportlab.platypus import (
 )
 
 from ballots.models import Round
-from ballots.pdf.fonts import chinese_font
 from ballots.presenters import figures, outcome_words, result_header, result_rows
 from ballots.rules.log_chain import anchor_of
 from ballots.selectors import result_notice
 from ballots.signing import fingerprint
+from projects.pdf.fonts import chinese_font
 
 
 def _table_rows(round_: Round) -> list[list[str]]:

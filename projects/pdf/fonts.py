@@ -1,5 +1,5 @@
-"""A Chinese font for reportlab on the ground floor: WenQuanYi Zen Hei embedded when installed,
-else the CID font (the same choice as ballots/pdf/fonts.py, which this floor may not import)."""
+"""A Chinese font for reportlab, for every floor's PDFs (cards, results, signs, circulars, reports):
+WenQuanYi Zen Hei embedded when installed, else the CID font."""
 
 from functools import cache
 from pathlib import Path
@@ -16,7 +16,7 @@ EMBEDDED = [
 
 @cache
 def chinese_font() -> str:
-    """The registered font name; embedded, a printed sign looks the same from every machine."""
+    """The registered font name; embedding keeps signed reports identical on every machine."""
     for path in EMBEDDED:
         if path.exists():
             pdfmetrics.registerFont(TTFont("MinshengCJK", str(path), subfontIndex=0))

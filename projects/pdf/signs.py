@@ -18,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from projects.models import Station
 from projects.pdf.fonts import chinese_font
 from projects.pdf.qr import qr_code
+from projects.pdf.text import fit, wrap
 
 PAGE_W, PAGE_H = A4
 MARGIN = 18 * mm
@@ -43,45 +44,6 @@ class Sign:
     instruction: str  # one line under the code: what scanning lets you do
     steps: list[str]  # a few words each, in boxes under the instruction
     lead: str = ""  # a sentence or two between the facts and the code, when there is room
-
-
-def wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Lines of at most width: broken at a space where there is one (an address stays whole),
-    else between characters (Chinese has no spaces)."""
-    lines: list[str] = []
-    line = ""
-    for ch in text:
-        if line and stringWidth(line + ch, font, size) > width:
-            cut = line.rfind(" ")
-            if cut > 0 and not ch.isspace():
-                lines.append(line[:cut])
-                line = line[cut + 1 :]
-            else:
-                lines.append(line.rstrip())
-                line = ""
-            if ch.isspace():
-                continue
-        line += ch
-    if line.strip():
-        lines.append(line)
-    return lines
-
-
-def fit(
-    text: str, font: str, sizes: Sequence[float], width: float, max_lines: int
-) -> tuple[float, list[str]]:
-    """The largest size at which the text fits in max_lines; at the smallest, the last line ends
-    with an ellipsis (only a title of several dozen characters gets there)."""
-    for size in sizes:
-        lines = wrap(text, font, size, width)
-        if len(lines) <= max_lines:
-            return size, lines
-    size = sizes[-1]
-    lines = wrap(text, font, size, width)[:max_lines]
-    last = lines[-1]
-    while last and stringWidth(last + "…", font, size) > width:
-        last = last[:-1]
-    return size, [*lines[:-1], last + "…"]
 
 
 def _centred(canvas: Canvas, text: str, font: str, size: float, y: float) -> None:

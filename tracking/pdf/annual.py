@@ -17,7 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from ballots.pdf.fonts import chinese_font
+from projects.pdf.fonts import chinese_font
 from tracking.pdf.common import GRID, WIDTH, Styles, build, made_words
 from tracking.rules.annual import Counts, rate_axis
 from tracking.services.annual import AnnualReport, ProjectRow, grade_words

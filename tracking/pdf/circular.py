@@ -12,7 +12,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from ballots.pdf.fonts import chinese_font
+from projects.pdf.fonts import chinese_font
 from tracking.pdf.common import FILL, GRID, TINT, WIDTH, Styles, axis, build, made_words, mark
 from tracking.services.circular import COLOURS, NONE, Circular, PeriodKind, Row, colour_words
 
