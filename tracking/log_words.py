@@ -7,10 +7,29 @@ views happened to be imported.
 from django.utils.translation import gettext_lazy as _
 
 from projects.log_rows import register_detail_words, register_value_words
-from tracking.models import Ledger, PlanChangeKind, ProjectStatus, TaskKind
+from tracking.models import (
+    GradeChoice,
+    Ledger,
+    PlanChangeKind,
+    ProjectStatus,
+    ReportState,
+    TaskKind,
+)
 
 DETAIL_WORDS = {
     "after": _("after"),
+    "answer": _("answer"),
+    "comment": _("comment"),
+    "explanation": _("explanation and completion measures"),
+    "grades": _("grades"),
+    "rating": _("rating"),
+    "reason": _("reason"),
+    "rectifying": _("moved to rectification (整改)"),
+    "report": _("reference number"),
+    "report_state": _("state (before, after)"),
+    "session": _("session"),
+    "stars": _("stars"),
+    "verification": _("how the rectification was verified"),
     "areas": _("areas"),
     "bbox": _("extent"),
     "before": _("before"),
@@ -51,6 +70,8 @@ def register() -> None:
     register_detail_words(DETAIL_WORDS)
     register_value_words("kind", [*TaskKind.choices, *PlanChangeKind.choices])
     register_value_words("ledger", Ledger.choices)
+    register_value_words("grade", GradeChoice.choices)
+    register_value_words("report_state", ReportState.choices)
     register_value_words("status", ProjectStatus.choices)
     register_value_words(
         "change",

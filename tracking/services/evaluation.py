@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from ballots.models import Round, RoundStatus, Session
 from ballots.project_links import (
@@ -34,7 +34,6 @@ from ballots.rules.terms import Grade, Kind, Secrecy
 from ballots.services.rounds import round_create
 from projects.action_log import action_record
 from projects.errors import Refused
-from projects.log_rows import register_detail_words, register_value_words
 from tracking import live
 from tracking.models import (
     ColourChange,
@@ -442,13 +441,3 @@ def register() -> None:
     """Called once from TrackingConfig.ready."""
     register_project_checker(project_problems)
     register_details_source(card_details)
-    register_detail_words(
-        {
-            "grades": gettext_lazy("grades"),
-            "rectifying": gettext_lazy("moved to rectification (整改)"),
-            "session": gettext_lazy("session"),
-            "verification": gettext_lazy("how the rectification was verified"),
-            "explanation": gettext_lazy("explanation and completion measures"),
-        }
-    )
-    register_value_words("grade", GradeChoice.choices)

@@ -35,11 +35,9 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from projects.action_log import action_record
 from projects.errors import Refused
-from projects.log_rows import register_detail_words
 from tracking.models import (
     Notification,
     Rating,
@@ -71,15 +69,6 @@ CODES_PER_NUMBER = rules.RateLimit(limit=3, window=600)  # an SMS costs money an
 LOOKUP_LIMIT = rules.RateLimit(limit=30, window=600)
 RECENT_COMMENTS = 10
 REASON_MAX = 200  # Rating.hidden_reason's max_length
-
-register_detail_words(
-    {
-        "rating": gettext_lazy("rating"),
-        "stars": gettext_lazy("stars"),
-        "comment": gettext_lazy("comment"),
-        "reason": gettext_lazy("reason"),
-    }
-)
 
 
 # -- who rates -------------------------------------------------------------------------------

@@ -23,11 +23,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from projects.action_log import action_record
 from projects.errors import Refused
-from projects.log_rows import register_detail_words, register_value_words
 from tracking.models import (
     Ledger,
     LedgerEntry,
@@ -44,15 +42,6 @@ REFERENCE = re.compile(r"\AP-[23456789A-HJKMNP-Z]{4}-[23456789A-HJKMNP-Z]{4}\Z")
 TEXT_MAX = 2000
 ANSWER_MAX = 2000
 ANSWER_STATES = (ReportState.IN_HAND, ReportState.ANSWERED, ReportState.DISMISSED)
-
-register_detail_words(
-    {
-        "report": gettext_lazy("reference number"),
-        "answer": gettext_lazy("answer"),
-        "report_state": gettext_lazy("state (before, after)"),
-    }
-)
-register_value_words("report_state", ReportState.choices)
 
 
 def reference_new() -> str:
