@@ -67,6 +67,13 @@ def test_the_project_page_fits_a_phone(screens: Screens, cast: Cast) -> None:
     expect(page.locator("h1")).to_have_text(project.title)
     expect(page.locator(".state-overdue")).to_have_count(1)
     expect(page.locator(".update-photos img")).to_have_count(1)
+    # The photo loads lazily: scroll to it, as a reader would, and give it time to arrive.
+    page.locator(".update-photos img").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const img = document.querySelector('.update-photos img');"
+        " return img.complete && img.naturalWidth > 0; }",
+        timeout=10_000,
+    )
     loaded = page.eval_on_selector(".update-photos img", "img => img.complete && img.naturalWidth")
     assert loaded, "the reviewed photo loads"
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
