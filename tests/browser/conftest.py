@@ -13,6 +13,16 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def image_loads(page: Page, selector: str) -> bool:
+    """Whether the first image matching selector arrives once scrolled to, as a reader would
+    (pages load their photos lazily, so one below the fold is not fetched before that)."""
+    image = page.locator(selector).first
+    image.scroll_into_view_if_needed()
+    loaded = "img => img.complete && img.naturalWidth > 0"
+    page.wait_for_function(loaded, arg=image.element_handle(), timeout=10_000)
+    return bool(image.evaluate(loaded))
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Screens
+from tests.browser.conftest import Screens, image_loads
 from tests.conftest import Cast
 from tests.tracking.world import listed, voted
 from tracking.models import Milestone, ProgressUpdate, TrackedProject, UpdatePhoto, UpdateState
@@ -67,14 +67,7 @@ def test_the_project_page_fits_a_phone(screens: Screens, cast: Cast) -> None:
     expect(page.locator("h1")).to_have_text(project.title)
     expect(page.locator(".state-overdue")).to_have_count(1)
     expect(page.locator(".update-photos img")).to_have_count(1)
-    # The photo loads lazily: scroll to it, as a reader would, and give it time to arrive.
-    page.locator(".update-photos img").scroll_into_view_if_needed()
-    page.wait_for_function(
-        "() => { const img = document.querySelector('.update-photos img');"
-        " return img.complete && img.naturalWidth > 0; }",
-        timeout=10_000,
-    )
-    loaded = page.eval_on_selector(".update-photos img", "img => img.complete && img.naturalWidth")
+    loaded = image_loads(page, ".update-photos img")
     assert loaded, "the reviewed photo loads"
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     screens.shot(page, "40-project-page-phone")

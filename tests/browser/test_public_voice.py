@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Screens
+from tests.browser.conftest import Screens, image_loads
 from tests.conftest import Cast
 from tracking.models import LedgerEntry, ProblemReport, Rating, ReportState, TrackedProject
 from tracking.services.ratings import throttle_reset
@@ -151,7 +151,7 @@ def test_staff_answer_a_report_and_hide_a_comment_on_a_phone(
     staff.goto(f"{screens.base}/projects/{project.code}/")
     staff.click(".voice-staff a[href$='/reports/']")
     expect(staff.locator(".voice-item")).to_contain_text(reference)
-    loaded = staff.eval_on_selector(".report-photo", "img => img.complete && img.naturalWidth")
+    loaded = image_loads(staff, ".report-photo")
     assert loaded, "staff see the report's photo"
     fits(staff)
     screens.shot(staff, "76-voice-staff-reports-phone")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import Screens
+from tests.browser.conftest import Screens, image_loads
 from tests.conftest import Cast
 from tracking.models import Milestone, ProgressUpdate, TrackedProject, UpdatePhoto, UpdateState
 
@@ -135,11 +135,8 @@ def test_a_photo_report_is_public_only_once_approved_and_without_its_exif(
 
     # Approved: the open page takes in the update live; the photo loads, upright and smaller.
     expect(public.locator("#project-updates .update").first).to_contain_text("水质检测已完成")
-    img = public.locator(".update-photos img")
-    expect(img).to_have_count(1)
-    img.scroll_into_view_if_needed()
-    loaded = "img => img.complete && img.naturalWidth > 0"
-    public.wait_for_function(loaded, arg=img.element_handle())
+    expect(public.locator(".update-photos img")).to_have_count(1)
+    assert image_loads(public, ".update-photos img")
     served = public.request.get(photo_url)
     assert served.status == 200 and served.headers["content-type"] == "image/jpeg"
     body = served.body()
