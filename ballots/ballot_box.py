@@ -26,10 +26,10 @@ def destroy_box_key(round_: Round) -> None:
     round_.box_salt = round_.sealed_box_key = None
 
 
-def seal_record(round_: Round, key: bytes, record: dict[str, Any], size: int) -> bytes:
-    return sealing.seal(key, canonical_json(record), size=size, round_id=round_.code)
+def seal_record(round_code: str, key: bytes, record: dict[str, Any], size: int) -> bytes:
+    return sealing.seal(key, canonical_json(record), size=size, round_id=round_code)
 
 
-def open_record(round_: Round, key: bytes, box: bytes | memoryview) -> dict[str, Any]:
-    opened: dict[str, Any] = json.loads(sealing.unseal(key, bytes(box), round_id=round_.code))
+def open_record(round_code: str, key: bytes, box: bytes | memoryview) -> dict[str, Any]:
+    opened: dict[str, Any] = json.loads(sealing.unseal(key, bytes(box), round_id=round_code))
     return opened

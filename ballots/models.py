@@ -218,7 +218,9 @@ class BallotReply(models.Model):
     the request's key, readable only with the round's box key; gone when the round closes."""
 
     key_hash = models.CharField(max_length=64, primary_key=True)  # H(round, card code, key)
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: read only by key_hash; the close deletes a round's rows in one scan,
+    # and every cast is spared one index insertion.
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", db_index=False)
     box = models.BinaryField()  # sealed {"choices_hash", "receipt"}
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ballots import audit, live, signing
+from ballots import audit, live, round_facts, signing
 from ballots.ballot_box import box_key, destroy_box_key, give_box_key, open_record
 from ballots.models import (
     Ballot,
@@ -198,6 +198,7 @@ def round_open(*, round_: Round, actor: User | None = None) -> Round:
             subject=round_.code,
             detail={"present": present, "seats": seats, "public_key": round_.public_key},
         )
+        transaction.on_commit(lambda: round_facts.forget(round_.code))
         transaction.on_commit(lambda: live.round_changed(round_.code, at_once=True))
     return round_
 
@@ -229,6 +230,7 @@ def round_close(*, round_: Round, actor: User | None = None) -> Round:
             },
         )
         round_closed.send(sender=Round, round_=round_)
+        transaction.on_commit(lambda: round_facts.forget(round_.code))
         transaction.on_commit(lambda: live.round_changed(round_.code, at_once=True))
     return round_
 
@@ -280,7 +282,7 @@ def _open_the_box(round_: Round) -> list[Ballot]:
     if sealed:
         key = box_key(round_)
         for row in sealed:
-            record = open_record(round_, key, row.box)
+            record = open_record(round_.code, key, row.box)
             ballots.append(
                 Ballot(
                     id=record["id"],
