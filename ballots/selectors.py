@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ballots.credentials import code_hash
+from ballots.hall_state import round_state_now
 from ballots.models import Credential, Item, Round, RoundStatus
 from projects.errors import Refused
 from projects.models import Candidate
@@ -20,20 +21,11 @@ ALREADY_VOTED = gettext_lazy("This voting card has already been used.")
 
 
 def round_state(round_: Round) -> dict[str, object]:
-    """What hall screens and GET /api/v1/rounds/<id> show; a few cheap counts."""
-    voters = round_.session.voters
-    return {
-        "id": round_.code,
-        "status": round_.status,
-        "seats": voters.count(),
-        "present": (
-            round_.present_at_close
-            if round_.present_at_close is not None
-            else voters.filter(present=True).count()
-        ),
-        # Sealed while the round is open, plaintext once it has closed: never both.
-        "ballots_cast": (round_.ballots if round_.is_closed else round_.sealed_ballots).count(),
-    }
+    """What hall screens and GET /api/v1/rounds/<id> show; one cheap query (ballots.hall_state)."""
+    state = round_state_now(round_.code)
+    assert state is not None, round_.code
+    state.pop("tally", None)
+    return state
 
 
 def ballot_items(round_: Round) -> QuerySet[Item]:

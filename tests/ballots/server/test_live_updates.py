@@ -55,3 +55,69 @@ def test_a_client_without_an_origin_header_may_listen(asgi_server: str, cast: Ca
             return dict(json.loads(await asyncio.wait_for(screen.recv(), timeout=5)))
 
     assert asyncio.run(first_message()) == {"ballots_cast": 0, "present": 3, "status": "open"}
+
+
+def test_every_screen_gets_the_same_notices_and_the_last_count(
+    asgi_server: str, cast: Cast
+) -> None:
+    """Twenty screens on one round: each notice is computed once by its sender and carried to
+    all of them, so they show the same counts in the same order, ending at every ballot."""
+    round_ = make_round(make_session(cast.body, seats=30), to_select=None)
+    codes = [card.code for card in open_with_cards(round_)]
+    url = asgi_server.replace("http://", "ws://") + "/ws/rounds/R1/"
+
+    async def watch() -> list[list[int]]:
+        screens = [await websockets.connect(url) for _ in range(20)]
+        for screen in screens:
+            await screen.recv()  # the state on connecting
+        loop = asyncio.get_running_loop()
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            await asyncio.gather(
+                *[
+                    loop.run_in_executor(pool, post, asgi_server, "R1", c, {"P1": "yes"})
+                    for c in codes
+                ]
+            )
+
+        async def counts(screen: websockets.ClientConnection) -> list[int]:
+            seen: list[int] = []
+            while not seen or seen[-1] < len(codes):
+                seen.append(
+                    json.loads(await asyncio.wait_for(screen.recv(), timeout=5))["ballots_cast"]
+                )
+            await screen.close()
+            return seen
+
+        return list(await asyncio.gather(*[counts(screen) for screen in screens]))
+
+    seen = asyncio.run(watch())
+    assert all(counts == seen[0] for counts in seen) and seen[0][-1] == 30
+
+
+def test_a_screen_shows_the_state_its_notice_carries(cast: Cast) -> None:
+    """The consumer forwards what the notice says and asks the database nothing more: here a
+    notice saying 17 is shown as 17 although no ballot was cast."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+    from channels.testing import WebsocketCommunicator
+
+    from ballots.live import group_name, notice
+    from config.asgi import router
+
+    round_ = make_round(make_session(cast.body, seats=3), to_select=None)
+    open_with_cards(round_)
+
+    async def screen() -> list[dict[str, object]]:
+        communicator = WebsocketCommunicator(router, "/ws/rounds/R1/")
+        connected, _ = await communicator.connect()
+        assert connected
+        first = await communicator.receive_json_from(timeout=5)
+        state = {"id": "R1", "status": "open", "seats": 3, "present": 3, "ballots_cast": 17}
+        await get_channel_layer().group_send(group_name("R1"), notice(state))
+        second = await communicator.receive_json_from(timeout=5)
+        await communicator.disconnect()
+        return [first, second]
+
+    first, second = async_to_sync(screen)()
+    assert first == {"ballots_cast": 0, "present": 3, "status": "open"}
+    assert second == {"ballots_cast": 17, "present": 3, "status": "open"}
