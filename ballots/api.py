@@ -1,21 +1,22 @@
 """The voting API of interfaces.md: JSON in, JSON out, every error as {"error", "detail"}."""
 
 import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.core.exceptions import RequestDataTooBig
-from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from ballots.credentials import normalize_receipt
+from ballots.hall_state import round_state_async, round_state_now
 from ballots.json_input import JsonRefused, strict_loads
 from ballots.models import Ballot, Bundle, Round, RoundStatus
-from ballots.selectors import BAD_CREDENTIAL, card_check, round_state
-from ballots.services.casting import CastResult, ballot_cast
+from ballots.selectors import BAD_CREDENTIAL, card_check
+from ballots.services.casting import ballot_cast_async
 from ballots.session_file import CODE
 from projects.errors import Refused
 
@@ -45,9 +46,34 @@ def refused(refusal: Refused) -> JsonResponse:
     return error(refusal.code, refusal.detail)
 
 
-def _bearer(request: HttpRequest) -> str:
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, value = header.partition(" ")
+@dataclass(frozen=True)
+class ApiCall:
+    """A request as the fast endpoints read it, from Django's request or straight from ASGI."""
+
+    headers: Mapping[str, str]  # names in lower case
+    body: bytes | None  # None: too large to be read at all
+
+
+@dataclass(frozen=True)
+class ApiAnswer:
+    status: int
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LeanRoute:
+    """An endpoint the lean ASGI stack may serve itself (config/lean_api.py), by URL name."""
+
+    endpoint: Callable[..., Awaitable[ApiAnswer]]
+    methods: frozenset[str]
+
+
+def _answer(code: str, detail: str) -> ApiAnswer:
+    return ApiAnswer(STATUS_OF_CODE[code], {"error": code, "detail": detail})
+
+
+def _bearer(headers: Mapping[str, str]) -> str:
+    scheme, _sep, value = headers.get("authorization", "").partition(" ")
     return value.strip() if scheme.lower() == "bearer" else ""
 
 
@@ -61,29 +87,15 @@ def _unknown_round() -> JsonResponse:
     return error("unknown_round", _("There is no such round."))
 
 
-def _cast_in_worker(**arguments: Any) -> CastResult:
-    """A cast on a pool thread, with the connection care Django gives a request's own thread."""
-    close_old_connections()
-    try:
-        return ballot_cast(**arguments)
-    finally:
-        close_old_connections()
-
-
-@csrf_exempt  # bearer credentials, no cookies: a cross-site form cannot cast
-@require_POST
-async def cast(request: HttpRequest, round_code: str) -> JsonResponse:
-    token = _bearer(request)
+async def cast_call(call: ApiCall, round_code: str) -> ApiAnswer:
+    token = _bearer(call.headers)
     if not token:
-        return error("bad_credential", _("A voting card is required (Authorization: Bearer)."))
+        return _answer("bad_credential", _("A voting card is required (Authorization: Bearer)."))
     if not CODE.fullmatch(round_code):
-        return _unknown_round()
-    try:
-        raw: bytes | None = request.body
-    except RequestDataTooBig:  # over DATA_UPLOAD_MAX_MEMORY_SIZE: not even read
-        raw = None
+        return _answer("unknown_round", _("There is no such round."))
+    raw = call.body
     if raw is None or len(raw) > MAX_BALLOT_BYTES:
-        return error(
+        return _answer(
             "invalid_ballot",
             _("The request body is too large (at most %(n)d bytes).") % {"n": MAX_BALLOT_BYTES},
         )
@@ -91,28 +103,59 @@ async def cast(request: HttpRequest, round_code: str) -> JsonResponse:
         # Repeated keys, NaN, endless numbers and deep nesting are refused, not guessed at.
         body = strict_loads(raw)
     except JsonRefused as problem:
-        return error("invalid_ballot", problem.detail)
+        return _answer("invalid_ballot", problem.detail)
     if not isinstance(body, dict) or "choices" not in body:
-        return error("invalid_ballot", _('The body must be {"choices": {...}}.'))
+        return _answer("invalid_ballot", _('The body must be {"choices": {...}}.'))
     try:
-        # Off the shared sync thread: casts run side by side, each in its own transaction.
-        result = await sync_to_async(_cast_in_worker, thread_sensitive=False)(
+        result = await ballot_cast_async(
             round_code=round_code,
             code=token,
             choices=body["choices"],
-            key=request.headers.get("Idempotency-Key"),
+            key=call.headers.get("idempotency-key"),
         )
     except Refused as refusal:
-        return refused(refusal)
-    return JsonResponse({"receipt": result.receipt}, status=200 if result.replayed else 201)
+        return _answer(refusal.code, refusal.detail)
+    return ApiAnswer(200 if result.replayed else 201, {"receipt": result.receipt})
+
+
+async def status_call(call: ApiCall, round_code: str) -> ApiAnswer:
+    state = await round_state_async(round_code) if CODE.fullmatch(round_code) else None
+    if state is None:
+        return _answer("unknown_round", _("There is no such round."))
+    state.pop("tally", None)
+    return ApiAnswer(200, state)
+
+
+def _call_of(request: HttpRequest) -> ApiCall:
+    try:
+        body: bytes | None = request.body
+    except RequestDataTooBig:  # over DATA_UPLOAD_MAX_MEMORY_SIZE: not even read
+        body = None
+    return ApiCall({name.lower(): value for name, value in request.headers.items()}, body)
+
+
+@csrf_exempt  # bearer credentials, no cookies: a cross-site form cannot cast
+@require_POST
+async def cast(request: HttpRequest, round_code: str) -> JsonResponse:
+    answer = await cast_call(_call_of(request), round_code)
+    return JsonResponse(answer.payload, status=answer.status)
 
 
 @require_GET
 def status(request: HttpRequest, round_code: str) -> JsonResponse:
-    round_ = _round(round_code)
-    if round_ is None:
+    state = round_state_now(round_code) if CODE.fullmatch(round_code) else None
+    if state is None:
         return _unknown_round()
-    return JsonResponse(round_state(round_))
+    state.pop("tally", None)
+    return JsonResponse(state)
+
+
+# Served by the lean stack under the ASGI server; by these views through Django's full stack
+# otherwise (the test client, a method the route does not take, a host Django must judge).
+LEAN_ROUTES = {
+    "api_cast": LeanRoute(cast_call, frozenset({"POST"})),
+    "api_round": LeanRoute(status_call, frozenset({"GET"})),
+}
 
 
 @require_GET
@@ -131,7 +174,7 @@ def credential(request: HttpRequest, round_code: str) -> JsonResponse:
     round_ = _round(round_code)
     if round_ is None:
         return _unknown_round()
-    card = card_check(code=_bearer(request), round_=round_).card
+    card = card_check(code=_bearer(request.headers), round_=round_).card
     if card is None:
         return error("bad_credential", str(BAD_CREDENTIAL))
     return JsonResponse(

@@ -14,7 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation.trans_real import parse_accept_lang_header
+
+from config.api_language import api_language, cookie_value
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -43,19 +44,12 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
 
 def _language(scope: Scope, api: bool) -> str:
     """The API answers in the request's language; pages stay Chinese unless the person chose."""
+    cookie = cookie_value(
+        (_header(scope, b"cookie") or b"").decode("latin-1"), settings.LANGUAGE_COOKIE_NAME
+    )
     if api:
-        accepted = (_header(scope, b"accept-language") or b"").decode("latin-1")
-        for code, _quality in parse_accept_lang_header(accepted):
-            try:
-                return translation.get_supported_language_variant(code)
-            except LookupError:
-                continue
-    cookie = (_header(scope, b"cookie") or b"").decode("latin-1")
-    for part in cookie.split(";"):
-        name, _sep, value = part.strip().partition("=")
-        if name == settings.LANGUAGE_COOKIE_NAME and value in dict(settings.LANGUAGES):
-            return value
-    return str(settings.LANGUAGE_CODE)
+        return api_language(cookie, (_header(scope, b"accept-language") or b"").decode("latin-1"))
+    return cookie if cookie in dict(settings.LANGUAGES) else str(settings.LANGUAGE_CODE)
 
 
 async def _refuse(scope: Scope, send: Send, limit: int) -> None:

@@ -10,37 +10,43 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 
-class ContentSecurityPolicyMiddleware:
-    """The policy on every answer, the admin's included (it runs no inline script either)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-        tiles = f" {settings.MAP_TILE_ORIGIN}" if settings.MAP_TILE_ORIGIN else ""
-        self.before = [
+def content_security_policy(host: str | None, secure: bool) -> str:
+    """connect-src: this site and its own WebSocket origin (the hall's live counts), never any
+    ws:/wss: host. `host` is the request's, once checked against ALLOWED_HOSTS (None if not), so
+    it holds no ";" or spaces. Over plain http wss is named too: behind a TLS proxy that Django is
+    not told about (BEHIND_TLS_PROXY) the browser's page is https, and its socket wss, on this
+    same host."""
+    tiles = f" {settings.MAP_TILE_ORIGIN}" if settings.MAP_TILE_ORIGIN else ""
+    live = ""
+    if host:
+        live = f" wss://{host}" if secure else f" ws://{host} wss://{host}"
+    return "; ".join(
+        [
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
             f"img-src 'self' data: blob:{tiles}",
-        ]
-        self.after = [
+            f"connect-src 'self'{live}",
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",
             "frame-ancestors 'none'",
         ]
+    )
+
+
+class ContentSecurityPolicyMiddleware:
+    """The policy on every answer, the admin's included (it runs no inline script either)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
 
     def policy(self, request: HttpRequest) -> str:
-        """connect-src: this site and its own WebSocket origin (the hall's live counts), never
-        any ws:/wss: host. The origin is the request's host, so only once Django accepts it.
-        Over plain http wss is named too: behind a TLS proxy that Django is not told about
-        (BEHIND_TLS_PROXY) the browser's page is https, and its socket wss, on this same host."""
         try:
-            host = request.get_host()  # checked against ALLOWED_HOSTS, so no ";" or spaces
+            host: str | None = request.get_host()
         except DisallowedHost:
-            live = ""
-        else:
-            live = f" wss://{host}" if request.is_secure() else f" ws://{host} wss://{host}"
-        return "; ".join([*self.before, f"connect-src 'self'{live}", *self.after])
+            host = None
+        return content_security_policy(host, request.is_secure())
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)

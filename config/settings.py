@@ -11,7 +11,7 @@ import leaflet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_secret, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_secret, env_str
 
 django_stubs_ext.monkeypatch()  # ModelAdmin[...] and friends subscriptable at run time
 
@@ -214,6 +214,11 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 API_BODY_MAX_BYTES = env_int("API_BODY_MAX_BYTES", 256 * 1024)  # a 999-item ballot fits
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", ATTACHMENT_MAX_BYTES + 2 * 1024 * 1024)
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+# Casting and the hall (docs/casting.md): PostgreSQL connections each server process keeps for
+# casts; how long a hall notice waits to take in the casts that follow it.
+CAST_POOL_SIZE = env_int("CAST_POOL_SIZE", 10)
+HALL_COALESCE_SECONDS = env_float("HALL_COALESCE_SECONDS", 0.2)
 IMPORT_MAX_ROWS = 2000
 
 SITE_TITLE = _("Livelihood Projects Vote")

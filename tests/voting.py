@@ -12,6 +12,7 @@ from ballots.services.casting import ballot_cast
 from ballots.services.rounds import round_create, round_open
 from ballots.services.sessions import session_create, voters_check_in
 from projects.models import Body
+from tests.asgi_client import AsgiClient
 
 
 def make_session(body: Body, seats: int = 10, code: str = "S1") -> Session:
@@ -52,7 +53,12 @@ def open_with_cards(round_: Round) -> list[Card]:
 
 
 def post_ballot(
-    client: Client, round_code: str, code: str, choices: Any, key: str | None = None, **extra: Any
+    client: Client | AsgiClient,
+    round_code: str,
+    code: str,
+    choices: Any,
+    key: str | None = None,
+    **extra: Any,
 ) -> Any:
     headers = {"HTTP_AUTHORIZATION": f"Bearer {code}", **extra}
     if key is not None:
