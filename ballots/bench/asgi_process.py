@@ -18,8 +18,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def server_command(port: int, host: str = "127.0.0.1") -> list[str]:
-    """How the product is served: uvicorn on uvloop and httptools, as in production."""
+def server_command(port: int, host: str = "127.0.0.1", *, access_log: bool = True) -> list[str]:
+    """How the product is served: uvicorn on uvloop and httptools, as in production (which leaves
+    the access log to the reverse proxy: the benchmarks pass access_log=False)."""
     return [
         sys.executable,
         "-m",
@@ -35,15 +36,20 @@ def server_command(port: int, host: str = "127.0.0.1") -> list[str]:
         "httptools",
         "--ws",
         "websockets",
+        *([] if access_log else ["--no-access-log"]),
     ]
 
 
 def start_server(
-    port: int, env: Mapping[str, str], log: IO[bytes] | int = subprocess.DEVNULL
+    port: int,
+    env: Mapping[str, str],
+    log: IO[bytes] | int = subprocess.DEVNULL,
+    *,
+    access_log: bool = True,
 ) -> "subprocess.Popen[bytes]":
     """Start the server and return once it accepts connections (or raise if it never does)."""
     server = subprocess.Popen(
-        server_command(port),
+        server_command(port, access_log=access_log),
         cwd=ROOT,
         env=dict(env),
         stdout=log,

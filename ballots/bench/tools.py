@@ -118,7 +118,7 @@ def serving(
     ports = [free_port() for _ in range(count)]
     try:
         for port in ports:
-            servers.append(start_server(port, env, log))
+            servers.append(start_server(port, env, log, access_log=False))  # as in production
         yield ports
     finally:
         for server in servers:
