@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -68,6 +69,16 @@ class Screens:
 
     def shot(self, page: Page, name: str) -> Path:
         path = ARTIFACTS / f"{name}.png"
+        page.wait_for_load_state("load")
+        for _ in range(2):
+            try:
+                page.screenshot(path=str(path), full_page=True)
+                return path
+            except PlaywrightError as error:
+                # Chromium's compositor now and then refuses a full-page copy on a busy machine.
+                if "Unable to capture screenshot" not in error.message:
+                    raise
+                page.wait_for_timeout(250)
         page.screenshot(path=str(path), full_page=True)
         return path
 
