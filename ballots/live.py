@@ -3,7 +3,7 @@
 Casts tell `round_changed` once stored. Inside the ASGI server the notice waits
 `settings.HALL_COALESCE_SECONDS` and is merged with any others for the same round; elsewhere
 (commands, tests without a server loop) it is sent at once. The sender computes the round's state
-once and carries it in the message, so the screens' consumers only forward it.
+once and carries it in the message, so the screens only forward it (through ballots.hall_relay).
 """
 
 import asyncio

@@ -3,6 +3,7 @@
 import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 import websockets
@@ -121,3 +122,78 @@ def test_a_screen_shows_the_state_its_notice_carries(cast: Cast) -> None:
     first, second = async_to_sync(screen)()
     assert first == {"ballots_cast": 0, "present": 3, "status": "open"}
     assert second == {"ballots_cast": 17, "present": 3, "status": "open"}
+
+
+async def _group_size(layer: Any, name: str) -> int:
+    """Members of a channel-layer group, on either layer the suite runs with."""
+    if hasattr(layer, "groups"):  # channels' in-memory layer
+        return len(layer.groups.get(name, {}))
+    return int(await layer.connection(0).zcard(layer._group_key(name)))
+
+
+def test_screens_of_one_process_share_one_member_of_the_group(cast: Cast) -> None:
+    """Three screens served by one process: a notice crosses the channel layer once for all
+    three, every one shows it, and the process leaves the group with its last screen."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+    from channels.testing import WebsocketCommunicator
+
+    from ballots.live import group_name, notice
+    from config.asgi import router
+
+    round_ = make_round(make_session(cast.body, seats=3), to_select=None)
+    open_with_cards(round_)
+    layer = get_channel_layer()
+
+    async def screens() -> tuple[int, list[int], int, int]:
+        communicators = [WebsocketCommunicator(router, "/ws/rounds/R1/") for _ in range(3)]
+        for communicator in communicators:
+            assert (await communicator.connect())[0]
+            await communicator.receive_json_from(timeout=5)
+        members = await _group_size(layer, group_name("R1"))
+        state = {"id": "R1", "status": "open", "seats": 3, "present": 3, "ballots_cast": 2}
+        await layer.group_send(group_name("R1"), notice(state))
+        shown = [(await c.receive_json_from(timeout=5))["ballots_cast"] for c in communicators]
+        await communicators[0].disconnect()
+        after_one_left = await _group_size(layer, group_name("R1"))
+        for communicator in communicators[1:]:
+            await communicator.disconnect()
+        return members, shown, after_one_left, await _group_size(layer, group_name("R1"))
+
+    members, shown, after_one_left, after_all_left = async_to_sync(screens)()
+    assert members == 1 and shown == [2, 2, 2]
+    assert after_one_left == 1 and after_all_left == 0
+
+
+def test_a_slow_screen_gets_the_newest_state_and_holds_no_other_back() -> None:
+    from ballots.hall_relay import _Outbox
+
+    class Screen:
+        def __init__(self) -> None:
+            self.shown: list[str] = []
+            self.stalled = asyncio.Event()
+            self.stalled.set()
+
+        async def send(self, text_data: str) -> None:
+            await self.stalled.wait()
+            self.shown.append(text_data)
+
+    async def hall() -> tuple[list[str], list[str]]:
+        slow, quick = Screen(), Screen()
+        slow.stalled.clear()  # its network has stopped taking data
+        boxes = [_Outbox(slow), _Outbox(quick)]
+        for box in boxes:
+            box.release()
+        for count in ("1", "2", "3", "4"):
+            for box in boxes:
+                box.offer(count)
+            await asyncio.sleep(0)
+        quick_saw = list(quick.shown)
+        slow.stalled.set()
+        while boxes[0].sending is not None:
+            await asyncio.sleep(0)
+        return quick_saw, slow.shown
+
+    quick_saw, slow_saw = asyncio.run(hall())
+    assert quick_saw == ["1", "2", "3", "4"]
+    assert slow_saw == ["1", "4"]  # the one it was being sent, then only the newest
