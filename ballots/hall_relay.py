@@ -7,7 +7,6 @@ cannot keep up is sent only the newest one when it can take it, and never holds 
 """
 
 import asyncio
-import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -78,9 +77,8 @@ class _Relay:
                 log.warning("hall relay could not read the channel layer", exc_info=True)
                 await asyncio.sleep(1)
                 continue
-            text = message.get("text") or json.dumps(_hall_message(message["state"]))
             for outbox in list(self.outboxes.values()):
-                outbox.offer(text)
+                outbox.offer(message["text"])
 
     async def leave(self) -> None:
         if self.joined is not None:
@@ -89,12 +87,6 @@ class _Relay:
             self.pump.cancel()
         layer: Any = get_channel_layer()
         await layer.group_discard(live.group_name(self.round_code), self.channel)
-
-
-def _hall_message(state: dict[str, Any]) -> dict[str, Any]:
-    from ballots.hall_state import hall_message  # models: not at import (see live.py)
-
-    return hall_message(state)
 
 
 # Keyed by loop too: tests run servers and communicators on loops of their own, one after another.

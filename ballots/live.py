@@ -84,7 +84,7 @@ async def _send(round_code: str) -> None:
 
 
 def notice(state: dict[str, Any]) -> dict[str, Any]:
-    """The group message: the state, and the screens' text encoded once here, not per screen."""
+    """The group message: the screens' text, encoded once here, not per screen."""
     from ballots.hall_state import hall_message
 
-    return {"type": "round.changed", "state": state, "text": json.dumps(hall_message(state))}
+    return {"type": "round.changed", "text": json.dumps(hall_message(state))}

@@ -5,7 +5,9 @@ from collections.abc import Iterable
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 
@@ -24,6 +26,12 @@ class AuthenticatedHttpRequest(HtmxHttpRequest):
 def confirmed(request: HttpRequest) -> bool:
     """A confirmation page's form was sent: a bare POST never acts on an irreversible step."""
     return request.POST.get("confirm") == "yes"
+
+
+def ask_first(request: HttpRequest, url: str | None = None) -> HttpResponse:
+    """A POST that skipped its confirmation page: nothing done, back to that page (or `url`)."""
+    messages.error(request, _("Nothing was done: read this page, then confirm."))
+    return redirect(url or request.path)
 
 
 def acknowledged(request: HttpRequest, outstanding: int) -> bool:

@@ -44,6 +44,7 @@ from projects.http import (
     AuthenticatedHttpRequest,
     HtmxHttpRequest,
     acknowledged,
+    ask_first,
     confirmed,
     flash_errors,
     form_problems,
@@ -79,11 +80,6 @@ def _free_code(stem: str) -> str:
     while Session.objects.filter(code=code).exists() or Round.objects.filter(code=code).exists():
         code = f"{stem[:51]}-{secrets.token_hex(3)}"
     return code
-
-
-def _ask_first(request: HttpRequest, url: str) -> HttpResponse:
-    messages.error(request, _("Nothing was done: read this page, then confirm."))
-    return redirect(url)
 
 
 def _confirm_page(request: HttpRequest, access: Access, **context: object) -> HttpResponse:
@@ -203,7 +199,7 @@ def session_checkin(request: AuthenticatedHttpRequest, body: str, code: str) -> 
     session = _session(access, code)
     if request.POST.get("all"):
         # Everyone at once is asked first, on its own page.
-        return _ask_first(
+        return ask_first(
             request, reverse("session_checkin_all", kwargs={"body": body, "code": code})
         )
     voter = request.POST.get("voter") or ""
@@ -255,7 +251,7 @@ def session_checkin_all(request: AuthenticatedHttpRequest, body: str, code: str)
     back = reverse("session_detail", kwargs={"body": body, "code": code})
     if request.method == "POST":
         if not confirmed(request):
-            return _ask_first(request, request.path)
+            return ask_first(request)
         try:
             changed = voters_check_in(session=session, codes=None, actor=request.user)
         except ValidationError as error:
@@ -480,7 +476,7 @@ def round_act(request: AuthenticatedHttpRequest, body: str, code: str, action: s
             messages.success(request, _("Voting is open."))
         elif action == "close":
             if not confirmed(request) or not acknowledged(request, _missing_ballots(round_)):
-                return _ask_first(request, request.path)
+                return ask_first(request)
             round_close(round_=round_, actor=request.user)
             messages.success(request, _("Voting is closed and counted."))
         elif action == "follow-up":
@@ -489,7 +485,7 @@ def round_act(request: AuthenticatedHttpRequest, body: str, code: str, action: s
             return redirect("round_detail", body=body, code=follow.code)
         elif action == "publish":
             if not confirmed(request):
-                return _ask_first(request, request.path)
+                return ask_first(request)
             round_publish(round_=round_, actor=request.user)
             messages.success(request, _("The presidium’s notice (公告) of the result is issued."))
     except ValidationError as error:
@@ -517,7 +513,7 @@ def round_cards(request: AuthenticatedHttpRequest, body: str, code: str) -> Http
     if request.method == "GET":
         return _cards_page(request, access, round_)
     if not confirmed(request):
-        return _ask_first(request, request.path)
+        return ask_first(request)
     try:
         cards = credentials_issue(round_=round_, actor=request.user)
     except ValidationError as error:

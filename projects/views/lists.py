@@ -11,7 +11,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from projects.access import access_for, require
-from projects.http import AuthenticatedHttpRequest, acknowledged, confirmed, flash_errors
+from projects.http import (
+    AuthenticatedHttpRequest,
+    acknowledged,
+    ask_first,
+    confirmed,
+    flash_errors,
+)
 from projects.models import Body, Candidate, CandidateList, Status
 from projects.selectors import listed_candidates
 from projects.services import candidate_list_publish, candidate_list_reorder
@@ -81,8 +87,7 @@ def list_publish(request: AuthenticatedHttpRequest, body: str, year: int) -> Htt
     waiting = _waiting(access.body, year)
     if request.method == "POST":
         if not confirmed(request) or not acknowledged(request, waiting):
-            messages.error(request, _("Nothing was done: read this page, then confirm."))
-            return redirect(request.path)
+            return ask_first(request)
         try:
             candidate_list_publish(
                 actor=request.user,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from projects.access import Access, access_for, require
 from projects.errors import Refused
-from projects.http import AuthenticatedHttpRequest, confirmed
+from projects.http import AuthenticatedHttpRequest, ask_first, confirmed
 from projects.models import Body
 from tracking.ledger_forms import CloseForm, EntryForm
 from tracking.models import GroupMember, Ledger, LedgerEntry, TrackedProject
@@ -156,8 +156,7 @@ def ledger_close(request: AuthenticatedHttpRequest, body: str, code: str, pk: in
     form = CloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not confirmed(request):
-            messages.error(request, _("Nothing was done: read this page, then confirm."))
-            return redirect(request.path)
+            return ask_first(request)
         if form.is_valid():
             try:
                 ledger_entry_close(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from projects.access import Access, access_for, require
 from projects.errors import Refused
-from projects.http import AuthenticatedHttpRequest, confirmed
+from projects.http import AuthenticatedHttpRequest, ask_first, confirmed
 from tracking.models import GroupMember, ProblemReport, Rating, TrackedProject
 from tracking.rules.ratings import period_of
 from tracking.services.ratings import (
@@ -340,8 +340,7 @@ def rating_hide(request: AuthenticatedHttpRequest, body: str, code: str, pk: int
     back = reverse("project_ratings", kwargs={"body": body, "code": code})
     if request.method == "POST":
         if not confirmed(request):
-            messages.error(request, _("Nothing was done: read this page, then confirm."))
-            return redirect(request.path)
+            return ask_first(request)
         if form.is_valid():
             try:
                 rating_comment_hide(
@@ -394,8 +393,7 @@ def report_answer(request: AuthenticatedHttpRequest, body: str, code: str, pk: i
     back = reverse("project_reports", kwargs={"body": body, "code": code})
     if request.method == "POST":
         if not confirmed(request):
-            messages.error(request, _("Nothing was done: read this page, then confirm."))
-            return redirect(request.path)
+            return ask_first(request)
         if form.is_valid():
             try:
                 problem_report_answer(
